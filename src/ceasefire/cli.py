@@ -1,0 +1,73 @@
+"""The `ceasefire` command: maintenance verbs for the course (more arrive with the instructor tools)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from ceasefire.errors import CourseError
+
+
+def _readme(args):
+    from ceasefire.manifest import load_course, render_readme
+    course = load_course()
+    path = course.root / "README.md"
+    current = path.read_text(encoding="utf-8")
+    wanted = render_readme(current, course)
+    if args.check:
+        if current != wanted:
+            raise CourseError("README.md's lesson table is out of date with course.yml: run `make readme`.")
+        print("README.md lesson table matches course.yml.")
+    elif current != wanted:
+        path.write_text(wanted, encoding="utf-8")
+        print("README.md lesson table updated from course.yml.")
+    else:
+        print("README.md lesson table already current.")
+
+
+def _data_check(args):
+    from ceasefire.data import check_all
+    problems = check_all(args.folder)
+    if problems:
+        raise CourseError("data check failed:\n" + "\n".join(f"- {p}" for p in problems))
+    print("All data tables and cross-references are valid.")
+
+
+def _notebooks_refresh(args):
+    from ceasefire.notebooks import refresh, course_notebooks
+    paths = [Path(p) for p in args.paths] or course_notebooks()
+    for path in paths:
+        seconds = refresh(path)
+        print(f"refreshed {path} in {seconds:.1f} s")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="ceasefire", description="Maintain the ceasefire course.")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    readme = verbs.add_parser("readme", help="refresh (or --check) the README lesson table from course.yml")
+    readme.add_argument("--check", action="store_true", help="only report whether it is current")
+    readme.set_defaults(run=_readme)
+    data = verbs.add_parser("data", help="data tables")
+    data_verbs = data.add_subparsers(dest="data_verb", required=True)
+    check = data_verbs.add_parser("check", help="validate every table and cross-reference")
+    check.add_argument("--folder", default=None, help="data folder (default: the course's data/)")
+    check.set_defaults(run=_data_check)
+    notebooks = verbs.add_parser("notebooks", help="course notebooks")
+    nb_verbs = notebooks.add_subparsers(dest="nb_verb", required=True)
+    refresh = nb_verbs.add_parser("refresh", help="execute notebooks and store outputs for strict nbval")
+    refresh.add_argument("paths", nargs="*", help="notebooks (default: every notebook of the course)")
+    refresh.set_defaults(run=_notebooks_refresh)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except CourseError as exc:
+        print(f"ceasefire: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Execute course notebooks and store their outputs, as strict nbval expects to find them.
+
+Outputs are the test oracle (nbval re-runs each notebook and compares), so they are produced by one
+function, the same way every time: executed from the notebook's own folder, widget state stripped
+(the FigureWidget's state holds plotly's 5 MB JavaScript bundle), metadata normalised.
+"""
+
+import time
+from pathlib import Path
+
+import nbclient
+import nbclient.output_widget
+import nbformat
+
+from ceasefire.manifest import load_course
+
+KERNEL = "python3"
+CELL_TIMEOUT = 120
+
+# nbclient 0.11 can stall until the timeout on cells that display an Output widget (interact): its
+# emulated Output widget sends a comm message on the shell socket while the client is awaiting a
+# reply there (nbclient issues #311/#312). The emulation does not need to sync state back.
+nbclient.output_widget.OutputWidget.sync_state = lambda self: None
+
+
+def course_notebooks(root=None):
+    """Every notebook the course ships: lessons in manifest order, then exercises and solutions."""
+    course = load_course(root)
+    paths = [course.root / lesson.notebook for lesson in course.lessons if lesson.ready]
+    for folder in ("exercises", "solutions"):
+        paths += sorted((course.root / folder).glob("*.ipynb"))
+    return paths
+
+
+def strip(nb):
+    """Remove what must not be committed: stored widget state and per-run execution metadata."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3 (ipykernel)", "language": "python"}
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def execute(path: Path):
+    """Run a notebook top to bottom from its own folder and return it (outputs in place)."""
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL,
+                                     resources={"metadata": {"path": str(Path(path).parent)}})
+    client.execute()
+    return nb
+
+
+def refresh(path) -> float:
+    """Execute `path` and write it back with its new outputs; return the seconds it took."""
+    path = Path(path)
+    start = time.perf_counter()
+    nb = strip(execute(path))
+    nbformat.write(nb, path)
+    return time.perf_counter() - start

@@ -1,0 +1,40 @@
+"""Interactive views: a widget drives a plotly FigureWidget, in the kernel, with no re-run of code.
+
+Widget behaviour is tested in-process (tests/test_widgets.py) and in the browser; nbval cannot see
+inside a widget, so notebook cells that display one are tagged `nbval-ignore-output`.
+"""
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from ceasefire import figures
+from ceasefire.data import EVENT_CATEGORIES
+from ceasefire.display import description_html, setup
+
+
+class TimelineExplorer(widgets.VBox):
+    """Filter the course timeline by kind of event and by years; the figure and its description follow."""
+
+    def __init__(self, timeline, years=(2013, 2016)):
+        setup()
+        self.timeline = timeline
+        self.category = widgets.Dropdown(options=[("all kinds", figures.ALL)] + [(c, c) for c in EVENT_CATEGORIES],
+                                         value=figures.ALL, description="Show")
+        self.years = widgets.IntRangeSlider(value=years, min=years[0], max=years[1], step=1,
+                                            description="Years", continuous_update=False)
+        self.figure = go.FigureWidget(figures.timeline_figure(timeline, figures.ALL, years))
+        self.description = widgets.HTML()
+        self.category.observe(self._update, names="value")
+        self.years.observe(self._update, names="value")
+        super().__init__([widgets.HBox([self.category, self.years]), self.figure, self.description])
+        self._update()
+
+    def _update(self, change=None):
+        category, years = self.category.value, tuple(self.years.value)
+        fresh = figures.timeline_figure(self.timeline, category, years)
+        with self.figure.batch_update():
+            for live, new in zip(self.figure.data, fresh.data):
+                live.x, live.y, live.customdata = new.x, new.y, new.customdata
+            self.figure.layout.title.text = fresh.layout.title.text
+            self.figure.layout.xaxis.range = fresh.layout.xaxis.range
+        self.description.value = description_html(fresh.layout.meta["description"])

@@ -1,0 +1,245 @@
+"""Loaders return validated DataFrames; broken files give messages naming file, line and column."""
+
+import pandas as pd
+import pytest
+
+from ceasefire import data
+from ceasefire.data import TABLES, DataError, check_all, load_outline, load_table
+from ceasefire.errors import CourseError
+from conftest import edit_csv, line_of
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_every_table_loads_with_its_columns(name):
+    frame = load_table(name)
+    assert list(frame.columns) == list(TABLES[name].column_names)
+    assert len(frame) > 0
+    if name != "sources":
+        assert (frame["source"].str.len() > 0).all(), "every row must carry its source"
+
+
+def test_committed_data_has_no_problems():
+    assert check_all() == []
+
+
+def test_types_are_converted():
+    timeline = data.timeline()
+    assert pd.api.types.is_datetime64_any_dtype(timeline["date"])
+    monthly = data.deaths_monthly()
+    assert monthly["deaths"].dtype == "int64"
+    assert monthly["month"].iloc[0] == pd.Timestamp("2016-01-01")
+    assert data.places()["lat"].dtype == "float64"
+
+
+def test_content_floor_of_the_foundation_issue():
+    assert list(data.article_map()["paragraph"]) == [f"P{n:02d}" for n in range(1, 20)]
+    timeline = data.timeline()
+    assert len(timeline) >= 30
+    assert timeline["date"].min() >= pd.Timestamp("2013-01-01")
+    assert timeline["date"].max() <= pd.Timestamp("2016-12-31")
+    assert set(timeline["category"]) == {"diplomacy", "military", "humanitarian"}
+    assert set(data.terms()["agreement"]) == {"feb-2016", "sep-2016"}
+    assert {"syrian-government", "russia", "united-states", "turkey", "jfs", "isis", "ypg-sdf"} <= set(data.actors()["actor_id"])
+    assert set(data.interests()["overlap"]) <= {"shared", "partial", "opposed"}
+    assert len(data.slips()) == 13
+
+
+def test_ucdp_figures_match_the_published_notes():
+    """Figures quoted in ../shared/data/README.md and facts.md must survive the derivation."""
+    monthly = data.deaths_monthly().set_index("month")
+    assert monthly.loc["2016-04-01", "deaths"] == 2149
+    assert monthly.loc["2016-04-01", "deaths_by_start"] == 2653
+    assert monthly.loc["2016-03-01", "deaths"] == 2057
+    assert monthly.loc["2016-02-01", "deaths"] == 3495
+    daily = data.deaths_daily().set_index("date")
+    assert daily.loc["2016-04-26", "deaths"] + daily.loc["2016-04-27", "deaths"] == 208
+    assert daily.loc["2016-09-17", "deaths"] == 200
+
+
+def test_low_above_best_is_accepted_as_published():
+    """UCDP's own coding has low > best in some months (2016-01); the loader must not 'fix' it."""
+    row = data.deaths_monthly().iloc[0]
+    assert row["deaths_low"] > row["deaths"]
+
+
+def test_sources_for_returns_the_rows_behind_a_row():
+    timeline = data.timeline()
+    found = data.sources_for(timeline, 0)
+    assert set(found["source_id"]) == set(data.split(timeline.loc[0, "source"]))
+
+
+# ---- broken fixtures: each names the file, the line and the column ------------------------------
+
+def _error(name, folder):
+    with pytest.raises(DataError) as info:
+        load_table(name, folder)
+    return str(info.value)
+
+
+def test_missing_file(data_copy):
+    (data_copy / "timeline.csv").unlink()
+    message = _error("timeline", data_copy)
+    assert "timeline.csv is missing" in message and "git checkout" in message
+
+
+def test_bad_date(data_copy):
+    path = data_copy / "timeline.csv"
+    edit_csv(path, "2016-09-12,", "2016-09-31,")
+    line = line_of(path, "2016-09-31")
+    message = _error("timeline", data_copy)
+    assert f"timeline.csv, line {line}, column 'date': '2016-09-31' is not a valid date" in message
+
+
+def test_date_in_wrong_format(data_copy):
+    path = data_copy / "timeline.csv"
+    edit_csv(path, "2016-09-12,", "12/09/2016,")
+    assert "'12/09/2016' is not a valid date (write it as YYYY-MM-DD" in _error("timeline", data_copy)
+
+
+def test_unknown_paragraph(data_copy):
+    path = data_copy / "interests.csv"
+    first = path.read_text(encoding="utf-8").splitlines()[1]
+    paragraph = next(field for field in first.split(",") if field.startswith("P") and len(field) == 3)
+    edit_csv(path, f",{paragraph},", ",P20,")
+    message = _error("interests", data_copy)
+    assert "interests.csv, line 2, column 'paragraph': 'P20' is not an article paragraph id" in message
+
+
+def test_paragraph_missing_from_the_article_map(data_copy):
+    path = data_copy / "article_map.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith("P07,")), encoding="utf-8")
+    assert "paragraph(s) P07 have no row" in _error("article_map", data_copy)
+
+
+def test_reference_to_a_paragraph_the_map_lacks(data_copy):
+    """A valid-looking id that is absent from article_map.csv is reported where it is used."""
+    path = data_copy / "article_map.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith("P10,")), encoding="utf-8")
+    message = str(pytest.raises(DataError, load_table, "slips", data_copy).value)
+    assert "article_map.csv" in message and "P10" in message
+
+
+def test_unknown_place(data_copy):
+    path = data_copy / "timeline.csv"
+    edit_csv(path, ",geneva,", ",atlantis,")
+    line = line_of(path, ",atlantis,")
+    message = _error("timeline", data_copy)
+    assert f"timeline.csv, line {line}, column 'place': 'atlantis' is not in places.csv" in message
+
+
+def test_unknown_actor(data_copy):
+    path = data_copy / "terms.csv"
+    edit_csv(path, "russia", "narnia")
+    assert "column 'parties': 'narnia' is not in actors.csv" in _error("terms", data_copy)
+
+
+def test_row_without_source(data_copy):
+    path = data_copy / "places.csv"
+    edit_csv(path, ",ucdp-ged-syria\n", ",\n")
+    message = _error("places", data_copy)
+    assert "places.csv, line 2, column 'source': is empty but a value is required" in message
+
+
+def test_unknown_source(data_copy):
+    edit_csv(data_copy / "deaths_monthly.csv", ",ucdp-ged-syria\n", ",my-uncle\n")
+    assert "column 'source': 'my-uncle' is not in sources.csv" in _error("deaths_monthly", data_copy)
+
+
+def test_unknown_lesson(data_copy):
+    edit_csv(data_copy / "article_map.csv", "01-reading-the-column", "09-nowhere")
+    assert "column 'lesson': '09-nowhere' is not in course.yml lessons" in _error("article_map", data_copy)
+
+
+def test_bad_choice_lists_the_allowed_values(data_copy):
+    edit_csv(data_copy / "interests.csv", ",opposed,", ",hostile,")
+    message = _error("interests", data_copy)
+    assert "'hostile' is not allowed; use one of: shared, partial, opposed" in message
+
+
+def test_wrong_header(data_copy):
+    edit_csv(data_copy / "places.csv", "place_id,name,lat,lon", "place_id,name,latitude,lon")
+    message = _error("places", data_copy)
+    assert "places.csv, line 1 (header)" in message and "missing: lat" in message and "unexpected: latitude" in message
+
+
+def test_wrong_number_of_fields(data_copy):
+    path = data_copy / "deaths_monthly.csv"
+    edit_csv(path, "2016-03,", "2016-03,999,")
+    assert "deaths_monthly.csv, line 4: has 9 fields, expected 8" in _error("deaths_monthly", data_copy)
+
+
+def test_not_a_number(data_copy):
+    edit_csv(data_copy / "deaths_monthly.csv", "2016-04,2149,", "2016-04,many,")
+    assert "deaths_monthly.csv, line 5, column 'deaths': 'many' is not a whole number" in _error("deaths_monthly", data_copy)
+
+
+def test_coordinates_out_of_range(data_copy):
+    edit_csv(data_copy / "places.csv", "33.513364,36.291575,33.513364", "133.513364,36.291575,33.513364")
+    assert "column 'lat': 133.513364 is outside the allowed range -90 to 90" in _error("places", data_copy)
+
+
+def test_duplicate_key(data_copy):
+    path = data_copy / "deaths_monthly.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    assert f"column 'month': " in _error("deaths_monthly", data_copy) and "repeats line 2" in _error("deaths_monthly", data_copy)
+
+
+def test_empty_file(data_copy):
+    (data_copy / "actors.csv").write_text("", encoding="utf-8")
+    assert "actors.csv is empty" in _error("actors", data_copy)
+
+
+def test_not_utf8(data_copy):
+    (data_copy / "sources.csv").write_bytes("source_id,kind\nx,\xe9\n".encode("latin-1"))
+    assert "sources.csv is not UTF-8 text" in _error("sources", data_copy)
+
+
+def test_timeline_outside_the_course_span(data_copy):
+    edit_csv(data_copy / "timeline.csv", "2016-09-12,", "2019-09-12,")
+    assert "is outside the course's span 2013-01-01 to 2016-12-31" in _error("timeline", data_copy)
+
+
+def test_all_problems_are_reported_at_once(data_copy):
+    path = data_copy / "deaths_monthly.csv"
+    edit_csv(path, "2016-04,2149,", "2016-04,many,")
+    edit_csv(path, "2016-05,", "2016-13,")
+    problems = pytest.raises(DataError, load_table, "deaths_monthly", data_copy).value.problems
+    assert len(problems) == 2
+
+
+def test_check_all_collects_problems_from_every_file(data_copy):
+    edit_csv(data_copy / "deaths_monthly.csv", "2016-04,2149,", "2016-04,many,")
+    (data_copy / "syria_outline.geojson").write_text("{not json", encoding="utf-8")
+    problems = check_all(data_copy)
+    assert any("deaths_monthly.csv" in p for p in problems)
+    assert any("syria_outline.geojson is not valid GeoJSON" in p for p in problems)
+
+
+def test_unknown_table_name():
+    with pytest.raises(CourseError, match="no table called 'timelines'"):
+        load_table("timelines")
+
+
+# ---- the outline ----------------------------------------------------------------------------------
+
+def test_outline_loads_as_vertices():
+    outline = load_outline()
+    assert set(outline.columns) == {"country", "role", "ring", "order", "lon", "lat"}
+    assert set(outline.loc[outline["role"] == "focus", "country"]) == {"Syria"}
+    assert {"Turkey", "Iraq", "Jordan", "Lebanon", "Israel"} <= set(outline["country"])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('{"type": "Feature"}', "expected a GeoJSON FeatureCollection"),
+    ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "X"}, "geometry": null}]}',
+     "feature 1: needs properties 'name' and 'role'"),
+    ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "X", "role": "focus"},'
+     ' "geometry": {"type": "Polygon", "coordinates": [[[36, 300]]]}}]}', "vertex 1: [36, 300] is not a [longitude, latitude] pair"),
+])
+def test_malformed_outline(data_copy, text, expected):
+    (data_copy / "syria_outline.geojson").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=expected.replace("[", r"\[").replace("]", r"\]")):
+        load_outline(data_copy)

@@ -1,0 +1,93 @@
+"""Committed notebooks are small, deterministic and carry real outputs; strict nbval catches changes."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from ceasefire.notebooks import course_notebooks, strip
+from conftest import ROOT
+
+NOTEBOOKS = course_notebooks(ROOT)
+PLOTLY = "application/vnd.plotly.v1+json"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_committed_notebook_is_clean(path):
+    assert path.stat().st_size < 1_000_000, "keep notebooks under 1 MB"
+    raw = path.read_text(encoding="utf-8")
+    assert "window.PlotlyConfig" not in raw and "plotly.js v" not in raw, "plotly.js must not be embedded"
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert "widgets" not in nb.metadata, "stored widget state must be stripped (make outputs)"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), "run top to bottom once"
+    for cell in code:
+        for output in cell.outputs:
+            assert output.output_type != "error", f"error output in: {cell.source[:60]}"
+            assert output.get("name") != "stderr", f"stderr output in: {cell.source[:60]}"
+            if PLOTLY in output.get("data", {}):
+                assert set(output["data"]) == {PLOTLY}, "figures use the mimetype renderer only"
+
+
+def test_strip_removes_widget_state_and_execution_timing():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    nb.cells[0].metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00"}
+    strip(nb)
+    assert "widgets" not in nb.metadata and "execution" not in nb.cells[0].metadata
+
+
+def test_widget_cells_are_tagged_for_nbval():
+    """nbval cannot see inside a widget: cells that display one carry the ignore tag, and only those."""
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            shows_widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
+            tagged = "nbval-ignore-output" in cell.metadata.get("tags", [])
+            assert shows_widget == tagged, f"{path.name}: {cell.source[:50]!r}"
+
+
+def _run_nbval(path):
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", str(ROOT / "nbval-sanitize.cfg"), "-o", "addopts=", "--rootdir", str(path.parent), str(path)],
+        capture_output=True, text=True, cwd=path.parent, env=env, timeout=300)
+
+
+@pytest.mark.slow
+def test_strict_nbval_fails_when_a_stored_output_changes(tmp_path):
+    """Copy the start-here notebook next to the course, change one stored figure title, and nbval must fail;
+    the untouched copy must pass, so the failure is about the change and nothing else."""
+    source = ROOT / "lessons" / "00-start-here.ipynb"
+    folder = ROOT / "lessons" / f".nbval-probe-{os.getpid()}"
+    folder.mkdir()
+    try:
+        good, bad = folder / "good.ipynb", folder / "bad.ipynb"
+        shutil.copy(source, good)
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        changed = False
+        for cell in nb["cells"]:
+            for output in cell.get("outputs", []):
+                figure = output.get("data", {}).get(PLOTLY)
+                if figure and not changed:
+                    figure["layout"]["title"]["text"] += " (edited)"
+                    changed = True
+        assert changed, "the start-here notebook should store at least one figure"
+        bad.write_text(json.dumps(nb), encoding="utf-8")
+        passed, failed = _run_nbval(good), _run_nbval(bad)
+        assert passed.returncode == 0, passed.stdout[-2000:]
+        assert failed.returncode == 1, failed.stdout[-2000:]
+        # exactly the edited figure's cell fails, on the figure's JSON
+        assert "1 failed" in failed.stdout
+        assert "mismatch 'application/vnd.plotly.v1+json'" in failed.stdout
+    finally:
+        shutil.rmtree(folder)
