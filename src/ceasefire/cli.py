@@ -40,6 +40,21 @@ def _notebooks_refresh(args):
         print(f"refreshed {path} in {seconds:.1f} s")
 
 
+def _assign(args):
+    from ceasefire.assign import assign, stale
+    from ceasefire.paths import course_root
+    root = course_root()
+    if args.check:
+        problems = stale(root)
+        if problems:
+            raise CourseError("exercises are out of date (run `ceasefire assign`):\n"
+                              + "\n".join(f"- {p}" for p in problems))
+        print("exercises/ and the answer keys match solutions/.")
+        return
+    for path in assign(root, execute=not args.no_execute):
+        print(f"generated {path.relative_to(root)}")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="ceasefire", description="Maintain the ceasefire course.")
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -56,6 +71,10 @@ def build_parser():
     refresh = nb_verbs.add_parser("refresh", help="execute notebooks and store outputs for strict nbval")
     refresh.add_argument("paths", nargs="*", help="notebooks (default: every notebook of the course)")
     refresh.set_defaults(run=_notebooks_refresh)
+    assign = verbs.add_parser("assign", help="regenerate exercises/ and the hashed keys from solutions/")
+    assign.add_argument("--check", action="store_true", help="only verify that they are current")
+    assign.add_argument("--no-execute", action="store_true", help="do not re-run the notebooks to store outputs")
+    assign.set_defaults(run=_assign)
     return parser
 
 

@@ -5,6 +5,8 @@ function, the same way every time: executed from the notebook's own folder, widg
 (the FigureWidget's state holds plotly's 5 MB JavaScript bundle), metadata normalised.
 """
 
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import nbclient.output_widget
 import nbformat
 
 from ceasefire.manifest import load_course
+from ceasefire.progress import PROGRESS_ENV
 
 KERNEL = "python3"
 CELL_TIMEOUT = 120
@@ -42,11 +45,21 @@ def strip(nb):
 
 
 def execute(path: Path):
-    """Run a notebook top to bottom from its own folder and return it (outputs in place)."""
+    """Run a notebook top to bottom from its own folder and return it (outputs in place).
+    Answer checks inside it write to a throw-away progress file, never to the maintainer's own."""
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL,
                                      resources={"metadata": {"path": str(Path(path).parent)}})
-    client.execute()
+    with tempfile.TemporaryDirectory() as scratch:
+        saved = os.environ.get(PROGRESS_ENV)
+        os.environ[PROGRESS_ENV] = str(Path(scratch) / "progress.json")
+        try:
+            client.execute()
+        finally:
+            if saved is None:
+                os.environ.pop(PROGRESS_ENV, None)
+            else:
+                os.environ[PROGRESS_ENV] = saved
     return nb
 
 

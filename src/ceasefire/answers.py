@@ -1,0 +1,196 @@
+"""Turn what a student typed into a canonical form, or say kindly why it cannot be read.
+
+Every function here takes anything (a number, a string, a date, None, a DataFrame, a widget, a 10 MB
+string ...) and either returns the canonical form or raises Unreadable with a sentence meant for the
+student. Nothing here knows any answer: the keys compare canonical forms by hash (ceasefire.keys).
+"""
+
+import datetime as dt
+import math
+import numbers
+import re
+import unicodedata
+
+MAX_TEXT = 2_000          # a longer "answer" is not an answer; refuse before doing any work on it
+MAX_ITEMS = 200
+
+MONTHS = {name: number for number, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+     ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1) for name in names}
+
+
+class Unreadable(ValueError):
+    """The answer cannot be read as the kind of answer the question wants; the message says how to write it."""
+
+
+class NotAnswered(Exception):
+    """The placeholder `...` (or nothing) is still there."""
+
+
+def is_blank(value) -> bool:
+    if value is Ellipsis or value is None:
+        return True
+    if isinstance(value, str) and value.strip() in ("", "..."):
+        return True
+    return False
+
+
+def _describe_type(value) -> str:
+    name = type(value).__name__
+    return {"DataFrame": "a whole table (DataFrame)", "Series": "a column (Series)", "dict": "a dictionary",
+            "list": "a list", "tuple": "a tuple", "set": "a set", "bool": "True/False"}.get(name, f"a {name}")
+
+
+def _short_text(value, what="answer") -> str:
+    if not isinstance(value, str):
+        raise Unreadable(f"This {what} should be text in quotes, but it is {_describe_type(value)}.")
+    if len(value) > MAX_TEXT:
+        raise Unreadable(f"That {what} is {len(value):,} characters long; a short answer is expected.")
+    return value
+
+
+def text(value) -> str:
+    """Case, accents, punctuation and spacing do not matter: ' Jabhat  Fateh al-Sham. ' -> 'jabhat fateh al sham'."""
+    value = _short_text(value)
+    value = unicodedata.normalize("NFKD", value)
+    value = "".join(ch for ch in value if not unicodedata.combining(ch))
+    value = value.casefold().replace("’", "'").replace("'", "")
+    value = re.sub(r"[^0-9a-z]+", " ", value)
+    return " ".join(value.split())
+
+
+NUMBER_TEXT = re.compile(r"^\s*([-+]?\d[\d,_ ]*(?:\.\d+)?|[-+]?\.\d+)\s*([a-z%]*)\s*$", re.IGNORECASE)
+
+
+def number(value, unit: str = "") -> float:
+    """A finite number; strings like '1,728', '115 deaths', '2 149' are accepted."""
+    if isinstance(value, bool):
+        raise Unreadable("This answer should be a number, not True or False.")
+    if isinstance(value, numbers.Number) and not isinstance(value, complex):
+        result = float(value)
+    elif isinstance(value, str):
+        match = NUMBER_TEXT.match(_short_text(value))
+        if not match:
+            raise Unreadable(f"'{value[:40]}' does not read as a number; write it like 1728 or 1,728"
+                             + (f" ({unit})." if unit else "."))
+        word = match.group(2).lower()
+        if word and unit and word.rstrip("s") != unit.lower().rstrip("s"):
+            raise Unreadable(f"The answer is a number of {unit}; leave out the word '{word}'.")
+        result = float(re.sub(r"[,_ ]", "", match.group(1)))
+    elif hasattr(value, "item") and getattr(value, "size", None) == 1:   # numpy scalar or one-cell array
+        return number(value.item(), unit)
+    else:
+        raise Unreadable(f"This answer should be one number, but it is {_describe_type(value)}.")
+    if not math.isfinite(result):
+        raise Unreadable("This answer should be an ordinary number, not infinity or NaN.")
+    return result
+
+
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
+MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+MONTH_YEAR = re.compile(r"^([a-z]+)\.?,?\s+(\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[t ][\d:.]+)?$")
+ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+DATE_HELP = "write it like 2016-09-12 or 12 September 2016"
+
+
+def _month_number(word):
+    if word not in MONTHS:
+        raise Unreadable(f"'{word}' is not a month name; {DATE_HELP}.")
+    return MONTHS[word]
+
+
+def _make_date(year, month, day):
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise Unreadable(f"{year}-{month}-{day} is not a date in the calendar; {DATE_HELP}.") from None
+
+
+def date(value) -> str:
+    """A calendar day as 'YYYY-MM-DD' from a date, datetime, pandas Timestamp, numpy datetime64 or text."""
+    if hasattr(value, "to_pydatetime") and not isinstance(value, type):   # pandas Timestamp
+        try:
+            value = value.to_pydatetime()
+        except (TypeError, ValueError, AttributeError):
+            raise Unreadable(f"This answer should be a date; {DATE_HELP}.") from None
+    if type(value).__name__ == "datetime64":
+        value = str(value)[:10]
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise Unreadable(f"This answer should be a date, but it is {_describe_type(value)}; {DATE_HELP}.")
+    raw = " ".join(_short_text(value).strip().lower().replace(",", ", ").split())
+    raw = raw.replace(" ,", ",")
+    if match := ISO_DATE.match(raw):
+        return _make_date(*match.groups()).isoformat()
+    if match := DAY_MONTH_YEAR.match(raw):
+        day, month, year = match.groups()
+        return _make_date(year, _month_number(month), day).isoformat()
+    if match := MONTH_DAY_YEAR.match(raw):
+        month, day, year = match.groups()
+        return _make_date(year, _month_number(month), day).isoformat()
+    if re.match(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$", raw):
+        raise Unreadable(f"'{value}' could be read two ways (day/month or month/day); {DATE_HELP}.")
+    raise Unreadable(f"'{value[:40]}' does not read as a date; {DATE_HELP}.")
+
+
+def month(value) -> str:
+    """A calendar month as 'YYYY-MM' from 'March 2016', '2016-03', a date inside it, a Timestamp or a Period."""
+    if type(value).__name__ == "Period":
+        return str(value.asfreq("M"))
+    if isinstance(value, str):
+        raw = " ".join(_short_text(value).strip().lower().split())
+        if match := ISO_MONTH.match(raw):
+            year, number_ = match.groups()
+            return _make_date(year, number_, 1).isoformat()[:7]
+        if match := MONTH_YEAR.match(raw):
+            word, year = match.groups()
+            return _make_date(year, _month_number(word), 1).isoformat()[:7]
+    try:
+        return date(value)[:7]
+    except Unreadable:
+        raise Unreadable("This answer should be a month; write it like 2016-03 or March 2016.") from None
+
+
+def items(value, what="items") -> list:
+    """A list of short texts from a list, tuple, set, pandas Series/Index or a comma-separated string."""
+    if isinstance(value, str):
+        value = [part for part in _short_text(value).split(",") if part.strip()]
+    elif hasattr(value, "tolist") and not hasattr(value, "columns"):
+        value = value.tolist()
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=str)
+    if not isinstance(value, (list, tuple)):
+        raise Unreadable(f"This answer should be a list of {what} in square brackets, like [\"a\", \"b\"], "
+                         f"but it is {_describe_type(value)}.")
+    if len(value) > MAX_ITEMS:
+        raise Unreadable(f"That list has {len(value)} entries; far fewer are expected.")
+    out = []
+    for item in value:
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str):
+            raise Unreadable(f"Each entry of the list should be text in quotes; one is {_describe_type(item)}.")
+        out.append(item)
+    return out
+
+
+def mapping(value) -> dict:
+    """A dict of short texts to short texts (pandas Series accepted)."""
+    if hasattr(value, "to_dict") and not hasattr(value, "columns"):
+        value = value.to_dict()
+    if not isinstance(value, dict):
+        raise Unreadable("This answer should be a dictionary like {\"P01\": \"opinion\", ...}, "
+                         f"but it is {_describe_type(value)}.")
+    if len(value) > MAX_ITEMS:
+        raise Unreadable(f"That dictionary has {len(value)} entries; far fewer are expected.")
+    out = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, str):
+            raise Unreadable("Both sides of each pair should be text in quotes, like \"P01\": \"opinion\".")
+        out[key] = item
+    return out
