@@ -2,6 +2,7 @@
 
 1. Wall time to execute every course notebook top to bottom in a fresh kernel (what a student's
    "Restart and Run All" costs, plus kernel start-up), per notebook and in total.
+2. Latency of one answer check (`ceasefire.checks.evaluate`), right and wrong answers of every question.
 """
 
 import argparse
@@ -25,6 +26,30 @@ def time_notebooks(repeat: int):
     return rows
 
 
+def check_latency(rounds: int = 200):
+    """Median and 95th-percentile milliseconds of one evaluate() call over every question's answers."""
+    from ceasefire.keys import read_plain
+    from ceasefire.checks import evaluate
+    import plotly.graph_objects as go
+
+    plain = read_plain(Path("solutions/keys.yml"))
+    cases = []
+    for qid, spec in plain.items():
+        if spec["kind"] == "figure":
+            cases.append((qid, go.Figure(go.Bar(x=spec["answer"]["x"], y=spec["answer"]["y"]))))
+        else:
+            cases.append((qid, spec["answer"]))
+            cases += [(qid, w["answer"]) for w in spec.get("wrong", []) if "answer" in w]
+    times = []
+    for _ in range(rounds):
+        for qid, answer in cases:
+            start = time.perf_counter()
+            evaluate(qid, answer)
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return len(cases), len(times), statistics.median(times), times[int(len(times) * 0.95)]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs per notebook (default 3)")
@@ -38,6 +63,10 @@ def main(argv=None):
         print(f"{name:45} {statistics.median(runs):9.2f} {min(runs):7.2f} {max(runs):7.2f}")
     total = sum(statistics.median(runs) for _, runs in rows)
     print(f"{'total (sum of medians)':45} {total:9.2f}")
+    print()
+    cases, calls, median, p95 = check_latency()
+    print(f"Answer check latency: {cases} answers x {calls // cases} rounds = {calls} calls; "
+          f"median {median:.3f} ms, 95th percentile {p95:.3f} ms (target: median <= 5 ms)")
     return 0
 
 

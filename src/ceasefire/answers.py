@@ -64,7 +64,7 @@ NUMBER_TEXT = re.compile(r"^\s*([-+]?\d[\d,_ ]*(?:\.\d+)?|[-+]?\.\d+)\s*([a-z%]*
 
 
 def number(value, unit: str = "") -> float:
-    """A finite number; strings like '1,728', '115 deaths', '2 149' are accepted."""
+    """A finite number; strings like '1,250', '42 deaths', '2 500' are accepted."""
     if isinstance(value, bool):
         raise Unreadable("This answer should be a number, not True or False.")
     if isinstance(value, numbers.Number) and not isinstance(value, complex):
@@ -72,7 +72,7 @@ def number(value, unit: str = "") -> float:
     elif isinstance(value, str):
         match = NUMBER_TEXT.match(_short_text(value))
         if not match:
-            raise Unreadable(f"'{value[:40]}' does not read as a number; write it like 1728 or 1,728"
+            raise Unreadable(f"'{value[:40]}' does not read as a number; write it like 42 or 1,250"
                              + (f" ({unit})." if unit else "."))
         word = match.group(2).lower()
         if word and unit and word.rstrip("s") != unit.lower().rstrip("s"):
@@ -92,7 +92,7 @@ MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4
 MONTH_YEAR = re.compile(r"^([a-z]+)\.?,?\s+(\d{4})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[t ][\d:.]+)?$")
 ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-DATE_HELP = "write it like 2016-09-12 or 12 September 2016"
+DATE_HELP = "write it like 2015-10-20 or 20 October 2015"
 
 
 def _month_number(word):
@@ -153,7 +153,7 @@ def month(value) -> str:
     try:
         return date(value)[:7]
     except Unreadable:
-        raise Unreadable("This answer should be a month; write it like 2016-03 or March 2016.") from None
+        raise Unreadable("This answer should be a month; write it like 2015-10 or October 2015.") from None
 
 
 def items(value, what="items") -> list:

@@ -34,8 +34,23 @@ def exercise_source(source: str, where: str) -> str:
     return "\n".join(out)
 
 
-def exercise_from_solution(nb, name: str = "notebook"):
-    """A new notebook: the exercise version of solution notebook `nb` (outputs cleared)."""
+CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](?P<question>q\d\d\.\d+)["']\s*,\s*(?P<answer>[\w.]+)\s*\)\s*$""", re.M)
+
+
+def answer_cell_metadata(source: str):
+    """For a cell that ends in check("qNN.k", name): which question it answers and with which name.
+    An answer given by a widget (`check("q05.5", explorer.day)`) is marked live: only the notebook sees it."""
+    match = CHECK_CALL.search(source)
+    if not match:
+        return None
+    name = match["answer"]
+    return {"question": match["question"], "answer": name, "live": "." in name}
+
+
+def exercise_from_solution(nb, name: str = "notebook", lesson: str = ""):
+    """A new notebook: the exercise version of solution notebook `nb` (outputs cleared). Answer cells and the
+    reflection cell are marked in cell metadata (`ceasefire`), which the grader uses to tell them from
+    locked cells."""
     cells = []
     for index, cell in enumerate(nb.cells, start=1):
         tags = list(cell.metadata.get("tags", []))
@@ -55,14 +70,20 @@ def exercise_from_solution(nb, name: str = "notebook"):
         kept = [t for t in tags if t not in ("solution", "solution-only")]
         if kept:
             new.metadata["tags"] = kept
+        if "solution" in tags and cell.cell_type == "markdown":
+            new.metadata["ceasefire"] = {"reflection": True}
+        elif cell.cell_type == "code" and (answer := answer_cell_metadata(source)):
+            new.metadata["ceasefire"] = answer
         cells.append(new)
-    exercise = nbformat.v4.new_notebook(cells=cells, metadata=dict(nb.metadata))
-    exercise.metadata.pop("widgets", None)
-    return exercise
+    metadata = dict(nb.metadata)
+    metadata.pop("widgets", None)
+    metadata["ceasefire"] = {"lesson": lesson or Path(name).stem, "kind": "exercise"}
+    return nbformat.v4.new_notebook(cells=cells, metadata=metadata)
 
 
 def _comparable(nb):
-    return [(c.cell_type, c.source, tuple(c.metadata.get("tags", []))) for c in nb.cells]
+    return ([(c.cell_type, c.source, tuple(c.metadata.get("tags", [])), c.metadata.get("ceasefire")) for c in nb.cells],
+            nb.metadata.get("ceasefire"))
 
 
 def pairs(root: Path):

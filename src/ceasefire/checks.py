@@ -125,33 +125,35 @@ def _collection(qid, key, answer):
 
 
 def _figure(qid, key, answer):
-    if not hasattr(answer, "to_plotly_json") and not (isinstance(answer, dict) and "data" in answer):
+    from plotly.basedatatypes import BaseFigure
+    import plotly.graph_objects as go
+
+    if isinstance(answer, dict) and "data" in answer:
+        try:
+            answer = go.Figure(answer)
+        except (ValueError, TypeError):
+            raise answers.Unreadable("This dictionary is not a plotly figure; build one with px or go.") from None
+    if not isinstance(answer, BaseFigure):
         raise answers.Unreadable("This answer should be a plotly figure (for example the result of px.bar(...)), "
                                  f"but it is {answers._describe_type(answer)}.")
-    fig = answer.to_plotly_json() if hasattr(answer, "to_plotly_json") else answer
-    traces = list(fig.get("data") or [])
-    if not traces:
+    if not answer.data:
         return Feedback(qid, "incorrect", "The figure has no data yet: add a trace.")
-    layout = fig.get("layout") or {}
-
-    def title(axis):
-        t = (layout.get(axis) or {}).get("title")
-        t = t.get("text") if isinstance(t, dict) else t
-        return str(t or "").strip()
-    trace = traces[0]
-    trace_type = trace.get("type") or "scatter"
+    trace = answer.data[0]
+    x = [] if getattr(trace, "x", None) is None else trace.x
+    y = [] if getattr(trace, "y", None) is None else trace.y
+    titles = [answer.layout.xaxis.title.text, answer.layout.yaxis.title.text]
     parts = {
-        "type": trace_type == key["trace_type"],
-        "data": digest(qid, figure_digest(trace_type, trace.get("x", []), trace.get("y", []))) in key["accept"],
-        "axes": bool(title("xaxis")) and bool(title("yaxis")),
+        "type": trace.type == key["trace_type"],
+        "data": digest(qid, figure_digest(trace.type, x, y)) in key["accept"],
+        "axes": all(str(t or "").strip() for t in titles),
     }
     if all(parts.values()):
         return Feedback(qid, "correct", "Well done: the right kind of chart, the right data, both axes titled.", 1.0)
     notes = []
     if not parts["type"]:
-        notes.append(f"the chart is a {trace_type} chart, but the question asks for a {key['trace_type']} chart")
+        notes.append(f"the chart is a {trace.type} chart, but the question asks for a {key['trace_type']} chart")
     if not parts["data"]:
-        wrong = _hint_for(key, [digest(qid, figure_digest(key["trace_type"], trace.get("x", []), trace.get("y", [])))])
+        wrong = _hint_for(key, [digest(qid, figure_digest(key["trace_type"], x, y))])
         notes.append(wrong or "the data plotted are not the ones asked for")
     if not parts["axes"]:
         notes.append("give both axes a title that says what they show")

@@ -55,6 +55,40 @@ def _assign(args):
         print(f"generated {path.relative_to(root)}")
 
 
+def _release(args):
+    from ceasefire.paths import course_root
+    from ceasefire.release import make_release
+    written = make_release(course_root(), Path(args.out))
+    print(f"student release written to {args.out} ({len(written)} items; no solutions/, hashed keys only)")
+
+
+def _grade(args):
+    from ceasefire.grade import Limits, grade
+    from ceasefire.paths import course_root
+    root = course_root()
+    limits = Limits(wall_seconds=args.timeout, cpu_seconds=int(args.timeout), memory_mb=args.memory_mb)
+    rows = grade([Path(p) for p in args.submissions], Path(args.release or root), Path(args.out), Path(args.feedback),
+                 jobs=args.jobs, limits=limits, forbidden=[root / "solutions"])
+    students = len({r["student"] for r in rows})
+    print(f"gradebook: {args.out} ({len(rows)} rows, {students} student(s)); feedback in {args.feedback}")
+
+
+def _links(args):
+    from ceasefire.links import links
+    from ceasefire.manifest import load_course
+    for row in links(load_course(), args.repo, args.ref, args.hub):
+        print(f"{row['notebook']}")
+        for kind in ("binder", "hub"):
+            if kind in row:
+                print(f"  {kind}: {row[kind]}")
+
+
+def _doctor(args):
+    from ceasefire.doctor import report
+    if report():
+        raise SystemExit(1)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="ceasefire", description="Maintain the ceasefire course.")
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -75,6 +109,25 @@ def build_parser():
     assign.add_argument("--check", action="store_true", help="only verify that they are current")
     assign.add_argument("--no-execute", action="store_true", help="do not re-run the notebooks to store outputs")
     assign.set_defaults(run=_assign)
+    release = verbs.add_parser("release", help="write a student release (no solutions, hashed keys only)")
+    release.add_argument("out", help="a new, empty folder outside the course")
+    release.set_defaults(run=_release)
+    grade = verbs.add_parser("grade", help="grade submitted exercise notebooks")
+    grade.add_argument("submissions", nargs="+", help="submitted .ipynb files (student/NN-lesson.ipynb)")
+    grade.add_argument("--out", required=True, help="gradebook CSV to write")
+    grade.add_argument("--feedback", required=True, help="folder for one Markdown feedback file per student")
+    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
+    grade.add_argument("--timeout", type=float, default=60, help="wall and CPU seconds per submission (default 60)")
+    grade.add_argument("--memory-mb", type=int, default=2048, help="memory limit per submission (default 2048)")
+    grade.add_argument("--release", default=None, help="course or release folder to grade against (default: this course)")
+    grade.set_defaults(run=_grade)
+    links = verbs.add_parser("links", help="Binder and JupyterHub (nbgitpuller) links for every notebook")
+    links.add_argument("--repo", required=True, help="GitHub OWNER/NAME, or a git URL for a hub")
+    links.add_argument("--ref", default="main", help="branch, tag or commit (default main)")
+    links.add_argument("--hub", default=None, help="JupyterHub address, e.g. https://hub.example.edu")
+    links.set_defaults(run=_links)
+    doctor = verbs.add_parser("doctor", help="check Python, packages, extensions, renderer, data and keys")
+    doctor.set_defaults(run=_doctor)
     return parser
 
 

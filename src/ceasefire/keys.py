@@ -55,6 +55,8 @@ def number_buckets(answer: float, tolerance: float, step: float):
 
 
 def _figure_value(value) -> str:
+    if "datetime64" in type(value).__name__:              # before .item(): that gives nanoseconds
+        return str(value)[:10]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{float(value):.6g}"
     if hasattr(value, "item") and getattr(value, "size", 2) == 1 and not isinstance(value, str):
@@ -83,7 +85,7 @@ def _compile_one(qid: str, spec: dict) -> dict:
     for field in ("lesson", "objective", "answer"):
         if field not in spec:
             raise CourseError(f"{where}: '{field}' is missing.")
-    out = {"lesson": spec["lesson"], "objective": int(spec["objective"]), "kind": kind,
+    out = {"lesson": spec["lesson"], "objective": int(spec["objective"]), "kind": kind, "live": bool(spec.get("live")),
            "hint": spec.get("hint", "Not yet: look again at the lesson and try once more.")}
     wrong = spec.get("wrong", [])
     answer = spec["answer"]

@@ -1,0 +1,197 @@
+"""Maps that need no internet: country outlines from data/syria_outline.geojson drawn as plain plotly
+lines (one filled trace per ring), with markers at the places of data/places.csv.
+
+No map tiles, no scatter_geo (plotly.js would fetch its world map from a CDN). Longitude is x and
+latitude is y; at Syria's latitude a degree of longitude is shorter than a degree of latitude, so the
+y axis is stretched by 1/cos(35°) to keep shapes true.
+"""
+
+import html
+import math
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+
+from ceasefire.display import FOCUS_LAND, LAND, NEUTRAL, PALETTE, describe, description_html, setup
+
+# The frame: Syria with a margin wide enough for Fallujah and Mosul in Iraq and the Lebanese coast.
+FRAME_LON = (34.0, 44.6)
+FRAME_LAT = (31.9, 37.8)
+SCALE_RATIO = round(1 / math.cos(math.radians(35)), 3)     # 1.221
+HIGHLIGHT = PALETTE[4]     # vermillion
+MARKER = PALETTE[3]        # blue
+GOLAN_NOTE = ("Natural Earth, the source of the outlines, draws the Golan Heights inside Israel (the line of "
+              "control); the UN regards the Golan as occupied Syrian territory.")
+
+# Where the country names are written (a cartographic choice, not data).
+# (name, lon, lat, arrow offset in pixels or None): small countries are labelled out at sea with an arrow.
+COUNTRY_LABELS = (("SYRIA", 38.9, 35.15, None), ("TURKEY", 39.6, 37.55, None), ("IRAQ", 42.7, 34.6, None),
+                  ("JORDAN", 37.6, 32.1, None), ("LEBANON", 35.9, 34.0, (-60, -5)),
+                  ("ISRAEL", 35.25, 32.95, (-50, 0)))
+
+
+def in_frame(lon, lat) -> bool:
+    return FRAME_LON[0] <= lon <= FRAME_LON[1] and FRAME_LAT[0] <= lat <= FRAME_LAT[1]
+
+
+def pick(places: pd.DataFrame, ids) -> pd.DataFrame:
+    """The rows of places.csv with these ids, in the order given."""
+    ids = list(ids)
+    unknown = [i for i in ids if i not in set(places["place_id"])]
+    if unknown:
+        raise ValueError(f"{', '.join(map(repr, unknown))} not in places.csv; known places: "
+                         f"{', '.join(places['place_id'])}.")
+    return places.set_index("place_id").loc[ids].reset_index()
+
+
+def outline_traces(outline: pd.DataFrame):
+    """One filled line trace per ring of the outline that reaches into the frame; Syria in a lighter fill."""
+    traces = []
+    for ring, part in outline.sort_values(["ring", "order"]).groupby("ring", sort=True):
+        if not (part["lon"].max() >= FRAME_LON[0] and part["lon"].min() <= FRAME_LON[1]
+                and part["lat"].max() >= FRAME_LAT[0] and part["lat"].min() <= FRAME_LAT[1]):
+            continue
+        focus = part["role"].iloc[0] == "focus"
+        traces.append(go.Scatter(
+            x=part["lon"].tolist(), y=part["lat"].tolist(), mode="lines", fill="toself",
+            fillcolor=FOCUS_LAND if focus else LAND, name=part["country"].iloc[0],
+            line=dict(color="#555555" if focus else "#aaaaaa", width=1.6 if focus else 0.8),
+            hoverinfo="skip", showlegend=False))
+    return traces
+
+
+def _place_label(row) -> str:
+    return f"{row['name']} ({row['country']})"
+
+
+def highlight_trace(places: pd.DataFrame, highlight=None) -> go.Scatter:
+    """The highlighted place as a big labelled marker; empty when there is none or it lies outside the frame."""
+    row = None
+    if highlight is not None:
+        match = places[places["place_id"] == highlight]
+        if match.empty:
+            raise ValueError(f"Cannot highlight {highlight!r}: it is not among the places on this map "
+                             f"({', '.join(places['place_id'])}).")
+        row = match.iloc[0]
+        if not in_frame(row["map_lon"], row["map_lat"]):
+            row = None
+    return go.Scatter(
+        x=[] if row is None else [row["map_lon"]], y=[] if row is None else [row["map_lat"]],
+        mode="markers+text", name="highlighted", text=[] if row is None else [row["name"]],
+        textposition="top center", textfont=dict(size=13, color="#222222"),
+        marker=dict(size=16, color=HIGHLIGHT, symbol="star", line=dict(width=1, color="white")),
+        hovertemplate="%{text}<extra></extra>", showlegend=False)
+
+
+def map_title(places: pd.DataFrame, highlight=None, label=None) -> str:
+    """'Places on the map (n)', or 'Highlighted: <label>' with a note when the place lies outside the frame."""
+    if highlight is None:
+        return f"Places on the map ({len(places)})"
+    row = places[places["place_id"] == highlight].iloc[0]
+    where = "" if in_frame(row["map_lon"], row["map_lat"]) else " (outside this map)"
+    return f"Highlighted: {label or _place_label(row)}{where}"
+
+
+def map_description(places: pd.DataFrame, highlight=None) -> str:
+    inside = places[[in_frame(lo, la) for lo, la in zip(places["map_lon"], places["map_lat"])]]
+    outside = places[~places["place_id"].isin(inside["place_id"])]
+    text = (f"Outline map of Syria, lightly shaded, and its neighbours, with {len(inside)} places marked: "
+            f"{', '.join(_place_label(r) for _, r in inside.iterrows())}.")
+    if not outside.empty:
+        text += f" Outside the frame and not drawn: {', '.join(_place_label(r) for _, r in outside.iterrows())}."
+    if highlight is not None:
+        row = places[places["place_id"] == highlight].iloc[0]
+        if in_frame(row["map_lon"], row["map_lat"]):
+            text += (f" Highlighted with a star: {_place_label(row)}, at {row['lat']:.2f}° N, "
+                     f"{row['lon']:.2f}° E.")
+        else:
+            text += f" The place chosen, {_place_label(row)}, lies outside the frame, so no star is drawn."
+    return f"{text} {GOLAN_NOTE}"
+
+
+def syria_map(places: pd.DataFrame, outline: pd.DataFrame, highlight=None, title=None) -> go.Figure:
+    """An offline map: outlines, a marker per place inside the frame, and a star on `highlight` (a place_id).
+
+    Traces, in order: the outline rings, the places, the highlight (always last, possibly empty), so that
+    a widget can move the star by updating the last trace."""
+    setup()
+    inside = places[[in_frame(lo, la) for lo, la in zip(places["map_lon"], places["map_lat"])]]
+    markers = go.Scatter(
+        x=inside["map_lon"].tolist(), y=inside["map_lat"].tolist(), mode="markers", name="places",
+        marker=dict(size=9, color=MARKER, line=dict(width=1, color="white")),
+        customdata=[_place_label(r) for _, r in inside.iterrows()],
+        hovertemplate="%{customdata}<extra></extra>", showlegend=False)
+    fig = go.Figure(outline_traces(outline) + [markers, highlight_trace(places, highlight)])
+    for name, lon, lat, arrow in COUNTRY_LABELS:
+        offset = dict(showarrow=True, ax=arrow[0], ay=arrow[1], arrowcolor="#aaaaaa", arrowwidth=1,
+                      arrowhead=0) if arrow else dict(showarrow=False)
+        fig.add_annotation(x=lon, y=lat, text=name, font=dict(size=14 if name == "SYRIA" else 11, color="#777777"),
+                           **offset)
+    fig.add_annotation(x=34.75, y=34.6, text="<i>Mediterranean</i>", showarrow=False,
+                       font=dict(size=11, color="#6a8caf"))
+    fig.update_layout(
+        title=title or map_title(places, highlight), height=520, plot_bgcolor="#eef4f8",
+        margin=dict(l=50, r=20, t=60, b=40),
+        xaxis=dict(range=list(FRAME_LON), title="longitude (° E)", showgrid=False, zeroline=False),
+        yaxis=dict(range=list(FRAME_LAT), title="latitude (° N)", showgrid=False, zeroline=False,
+                   scaleanchor="x", scaleratio=SCALE_RATIO))
+    return describe(fig, map_description(places, highlight))
+
+
+# ---- a map that tells the story of a place --------------------------------------------------------------
+
+def events_at(timeline: pd.DataFrame, place_id: str, start=None, end=None) -> pd.DataFrame:
+    """The timeline's events placed at `place_id`, optionally between two dates (inclusive)."""
+    rows = timeline[timeline["place"] == place_id]
+    if start is not None:
+        rows = rows[rows["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        rows = rows[rows["date"] <= pd.Timestamp(end)]
+    return rows
+
+
+class PlaceMap(widgets.VBox):
+    """Choose a place from a Dropdown: it is starred on the map, and the title, the figure description and
+    a note on what happened there follow.
+
+    `stops` is a list of (key, label, place_id, note) tuples: several stops may share a place (the Castello
+    Road is drawn at Aleppo's marker, for instance); the note is shown above the place's events in
+    `timeline`."""
+
+    def __init__(self, places: pd.DataFrame, outline: pd.DataFrame, timeline: pd.DataFrame, stops):
+        setup()
+        if not stops:
+            raise ValueError("PlaceMap needs at least one stop: (key, label, place_id, note).")
+        self.stops = {key: (label, place_id, note) for key, label, place_id, note in stops}
+        wanted = list(dict.fromkeys(place_id for _, _, place_id, _ in stops))
+        self.places = pick(places, wanted)
+        self.outline = outline
+        self.timeline = timeline
+        self.place = widgets.Dropdown(options=[(label, key) for key, label, _, _ in stops],
+                                      value=stops[0][0], description="Place")
+        self.figure = go.FigureWidget(syria_map(self.places, outline))
+        self.description = widgets.HTML()
+        self.details = widgets.HTML()
+        self.place.observe(self._update, names="value")
+        super().__init__([self.place, self.figure, self.description, self.details])
+        self._update()
+
+    def _update(self, change=None):
+        label, place_id, note = self.stops[self.place.value]
+        fresh = syria_map(self.places, self.outline, place_id, title=map_title(self.places, place_id, label))
+        star = fresh.data[-1]
+        with self.figure.batch_update():
+            live = self.figure.data[-1]
+            live.x, live.y, live.text = star.x, star.y, star.text
+            self.figure.layout.title.text = fresh.layout.title.text
+        self.description.value = description_html(fresh.layout.meta["description"])
+        self.details.value = self.details_html(label, place_id, note)
+
+    def details_html(self, label, place_id, note) -> str:
+        events = events_at(self.timeline, place_id)
+        items = "".join(f"<li><b>{r.date.day} {r.date:%b %Y}</b>: {html.escape(r.event)}</li>"
+                        for r in events.itertuples())
+        listing = (f"<p>Events placed here in the course timeline ({len(events)}):</p><ul>{items}</ul>" if items
+                   else "<p>No event in the course timeline is placed here.</p>")
+        return f"<h4>{html.escape(label)}</h4><p>{html.escape(note)}</p>{listing}"

@@ -1,0 +1,166 @@
+"""The grader against an adversarial class: every submission graded with a stated reason, the grader
+survives, the other rows stay right; scoring happens outside the student's process."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from adversarial import LESSON, builders
+from ceasefire.grade import Limits, grade
+from ceasefire.keys import load_keys
+from conftest import ROOT
+
+QUESTIONS = sorted(q for q, k in load_keys().items() if k["lesson"] == LESSON)
+LIMITS = Limits(wall_seconds=12, cpu_seconds=8, memory_mb=1536)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("class")
+    paths = []
+    for name, build in builders().items():
+        folder = base / "submissions" / name
+        folder.mkdir(parents=True)
+        path = folder / f"{LESSON}.ipynb"
+        path.write_bytes(build())
+        paths.append(path)
+    out, feedback = base / "gradebook.csv", base / "feedback"
+    grade(paths, ROOT, out, feedback, jobs=2, limits=LIMITS, forbidden=[ROOT / "solutions"], log=lambda *_: None)
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    by = {}
+    for row in rows:
+        by.setdefault(row["student"], {})[row["question"]] = row
+    return {"rows": rows, "by": by, "out": out, "feedback": feedback, "paths": paths, "base": base}
+
+
+def scores(graded, student):
+    return {q: float(r["score"]) for q, r in graded["by"][student].items()}
+
+
+def test_every_submission_has_one_row_per_question(graded):
+    for student in builders():
+        assert student in graded["by"], student
+        got = set(graded["by"][student])
+        assert got == set(QUESTIONS) or got == {"(all)"}, student
+
+
+def test_correct_submission_gets_full_marks(graded):
+    assert all(r["status"] == "correct" for r in graded["by"]["correct"].values())
+
+
+def test_wrong_values_lose_only_those_points_with_a_reason(graded):
+    rows = graded["by"]["wrong-values"]
+    assert rows["q03.1"]["status"] == "incorrect" and "30-day month" in rows["q03.1"]["reason"]
+    assert rows["q03.2"]["status"] == "incorrect" and "48-hour total" in rows["q03.2"]["reason"]
+    assert all(rows[q]["status"] == "correct" for q in QUESTIONS if q not in ("q03.1", "q03.2"))
+
+
+@pytest.mark.parametrize("student, words", [
+    ("infinite-loop", "CPU limit"), ("sleep-forever", "time limit"), ("os-exit", "ended the grader's process"),
+])
+def test_runaway_notebooks_are_stopped_and_the_running_cell_named(graded, student, words):
+    rows = graded["by"][student]
+    stopped = [r for r in rows.values() if r["status"] == "not run"]
+    assert stopped and all(words in r["reason"] for r in stopped), rows
+    feedback = (graded["feedback"] / f"{student}.md").read_text()
+    assert "Stopped while running cell" in feedback and words in feedback
+    assert "(question q03." in feedback
+    if student == "os-exit":   # questions before the exit keep their marks
+        assert rows["q03.1"]["status"] == "correct" and rows["q03.3"]["status"] == "correct"
+
+
+def test_memory_bomb_is_contained(graded):
+    rows = graded["by"]["memory-bomb"]
+    feedback = (graded["feedback"] / "memory-bomb.md").read_text()
+    assert "MemoryError" in feedback or "memory limit" in feedback
+    assert rows["q03.1"]["status"] == "correct"
+
+
+@pytest.mark.parametrize("student, error", [("sys-exit", "SystemExit"), ("exception", "ValueError: my own bug"),
+                                            ("keyboard-interrupt", "KeyboardInterrupt")])
+def test_errors_in_a_cell_are_reported_and_grading_goes_on(graded, student, error):
+    rows = graded["by"][student]
+    assert rows["q03.1"]["status"] == "correct" and rows["q03.8"]["status"] == "correct"
+    assert error in (graded["feedback"] / f"{student}.md").read_text()
+
+
+@pytest.mark.parametrize("student, finding", [
+    ("edited-locked", "was edited"), ("deleted-locked", "was deleted"),
+    ("duplicated-locked", "appears 2 times (duplicated)"), ("reordered-locked", "was moved"),
+])
+def test_tampered_locked_cells_are_reported_as_a_diff_and_the_rest_graded(graded, student, finding):
+    feedback = (graded["feedback"] / f"{student}.md").read_text()
+    assert finding in feedback
+    rows = graded["by"][student]
+    assert all(r["status"] == "correct" for r in rows.values())
+    assert all("locked cells changed" in r["reason"] for r in rows.values())
+    if student in ("edited-locked", "deleted-locked"):
+        assert "```diff" in feedback
+
+
+def test_correct_submission_has_no_tamper_report(graded):
+    assert "should not have been changed" not in (graded["feedback"] / "correct.md").read_text()
+
+
+def test_redefining_check_or_patching_the_package_gains_nothing(graded):
+    assert graded["by"]["check-redefined"]["q03.1"]["status"] == "incorrect"
+    assert graded["by"]["package-patched"]["q03.2"]["status"] == "incorrect"
+
+
+def test_answers_of_the_wrong_type_get_a_sentence(graded):
+    rows = graded["by"]["wrong-types"]
+    assert rows["q03.1"]["status"] == "unreadable" and "table" in rows["q03.1"]["reason"]
+    assert rows["q03.2"]["status"] == "not answered"
+    assert rows["q03.7"]["status"] == "unreadable"
+
+
+@pytest.mark.parametrize("student, reason", [
+    ("malformed-json", "not valid notebook JSON"), ("empty-file", "the file is empty"),
+    ("not-a-notebook", "not valid notebook JSON"),
+])
+def test_unreadable_files_are_ungradable_with_a_reason(graded, student, reason):
+    rows = graded["by"][student].values()
+    assert rows and all(r["status"] == "ungradable" and reason in r["reason"] for r in rows)
+
+
+def test_nbformat_3_is_upgraded_and_graded(graded):
+    assert scores(graded, "nbformat-3")["q03.1"] == 1.0
+
+
+def test_huge_outputs_cost_nothing(graded):
+    assert all(r["status"] == "correct" for r in graded["by"]["huge-printed-output"].values())
+    assert all(r["status"] == "correct" for r in graded["by"]["huge-stored-output"].values())
+
+
+def test_writing_outside_or_reading_solutions_is_refused(graded):
+    assert not (Path.home() / "ceasefire-pwned.txt").exists()
+    assert not Path("/root/ceasefire-pwned.txt").exists()
+    for student in ("writes-outside", "reads-solutions"):
+        assert "PermissionError" in (graded["feedback"] / f"{student}.md").read_text()
+        assert graded["by"][student]["q03.1"]["status"] == "correct"
+
+
+def test_feedback_never_reveals_a_key(graded):
+    plain = (ROOT / "solutions" / "keys.yml").read_text()
+    for path in graded["feedback"].glob("*.md"):
+        text = path.read_text()
+        assert "115.2" not in text and "2016-05" not in text and "-1438" not in text, path.name
+
+
+def test_summary_per_question(graded):
+    summary = graded["out"].with_name("gradebook-summary.csv")
+    rows = list(csv.DictReader(summary.open()))
+    assert [r["question"] for r in rows] == QUESTIONS
+    assert all(0 <= float(r["share_correct"]) <= 1 for r in rows)
+
+
+def test_rerun_gives_the_same_gradebook_and_reuses_finished_work(graded):
+    before = graded["out"].read_text()
+    parts = sorted(p.name for p in graded["out"].with_name("gradebook.csv.parts").iterdir())
+    grade(graded["paths"], ROOT, graded["out"], graded["feedback"], jobs=2, limits=LIMITS,
+          forbidden=[ROOT / "solutions"], log=lambda *_: None)
+    assert graded["out"].read_text() == before
+    assert sorted(p.name for p in graded["out"].with_name("gradebook.csv.parts").iterdir()) == parts

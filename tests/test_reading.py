@@ -1,0 +1,160 @@
+"""Lesson 01 helpers: the article's shape, the explorer widget, and the slips with their sources."""
+
+import pytest
+
+from ceasefire import data, reading
+from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, STATEMENT_KINDS
+from ceasefire.display import NEUTRAL, PALETTE, description_of
+
+AMAP = data.article_map()
+SLIPS = data.slips()
+SOURCES = data.sources()
+
+
+def _shown(fig):
+    """paragraph -> colour of the trace it is drawn in."""
+    return {p: trace.marker.color for trace in fig.data for p in trace.x}
+
+
+def test_every_kind_has_its_own_palette_colour():
+    assert set(reading.KIND_COLOURS) == set(STATEMENT_KINDS)
+    assert len(set(reading.KIND_COLOURS.values())) == len(STATEMENT_KINDS)
+    assert set(reading.KIND_COLOURS.values()) <= set(PALETTE)
+    assert set(reading.SLIP_COLOURS) == set(SLIP_KINDS)
+
+
+def test_filter_by_kind_and_topic():
+    rows = reading.filter_paragraphs(AMAP, "fact claim", "agreement-terms")
+    assert list(rows["paragraph"]) == ["P01", "P03", "P08", "P09", "P12"]
+    assert list(reading.filter_paragraphs(AMAP, "question")["paragraph"]) == ["P11"]
+    assert list(reading.filter_paragraphs(AMAP, topic="sourcing")["paragraph"]) == ["P02", "P03", "P12", "P13", "P19"]
+    assert len(reading.filter_paragraphs(AMAP)) == 19
+    assert reading.filter_paragraphs(AMAP, "disclaimer", "isis").empty
+
+
+@pytest.mark.parametrize("kind, topic, message", [
+    ("rumour", "all", "kind must be 'all' or one of"),
+    ("all", "weather", "topic must be 'all' or one of"),
+])
+def test_filter_rejects_unknown_choices(kind, topic, message):
+    with pytest.raises(ValueError, match=message):
+        reading.filter_paragraphs(AMAP, kind, topic)
+
+
+def test_kind_summary_counts_every_paragraph_once():
+    summary = reading.kind_summary(AMAP)
+    assert summary["paragraphs"].sum() == 19
+    assert dict(zip(summary["kind"], summary["paragraphs"]))["fact claim"] == 9
+    assert summary.set_index("kind").loc["question", "which"] == "P11"
+    assert list(summary["kind"]) == [k for k in STATEMENT_KINDS if k in set(AMAP["kind"])]
+
+
+def test_kinds_figure_bars_title_and_description():
+    fig = reading.kinds_figure(AMAP)
+    assert fig.layout.title.text == "What the column's 19 paragraphs do"
+    assert sum(fig.data[0].x) == 19
+    assert list(fig.data[0].marker.color) == [reading.KIND_COLOURS[k] for k in fig.data[0].y]
+    assert "fact claim: 9" in description_of(fig)
+
+
+def test_shape_figure_shows_every_paragraph_once_and_greys_the_rest():
+    fig = reading.shape_figure(AMAP, "recommendation")
+    shown = _shown(fig)
+    assert sorted(shown) == list(PARAGRAPH_IDS)
+    assert {p for p, c in shown.items() if c != NEUTRAL} == {"P05", "P17", "P18"}
+    assert shown["P05"] == reading.KIND_COLOURS["recommendation"]
+    assert fig.layout.title.text == "The article's shape: recommendation paragraphs (3 of 19)"
+    assert "Highlighted: 3 (recommendation paragraphs): P05, P17, P18; the other 16 are grey." in description_of(fig)
+    assert [t.name for t in fig.data] == ["other paragraphs"] + list(STATEMENT_KINDS)
+
+
+def test_shape_figure_with_no_match_and_with_everything():
+    empty = reading.shape_figure(AMAP, "caption", "aleppo")
+    assert empty.layout.title.text.endswith("(0 of 19)")
+    assert "No paragraph matches" in description_of(empty)
+    assert set(_shown(empty).values()) == {NEUTRAL}
+    full = reading.shape_figure(AMAP)
+    assert "All 19 paragraphs are highlighted" in description_of(full)
+    assert len(full.data[0].x) == 0
+
+
+def test_matches_html_lists_paraphrases_escaped():
+    rows = reading.filter_paragraphs(AMAP, "question")
+    text = reading.matches_html(rows)
+    assert "[P11]" in text and "isis, diplomacy" in text
+    assert "No paragraph matches" in reading.matches_html(rows.iloc[0:0])
+    assert "&quot;" in reading.matches_html(AMAP[AMAP["paragraph"] == "P10"])   # quotes in the paraphrase
+
+
+def test_explorer_starts_with_everything():
+    explorer = reading.ArticleMapExplorer(AMAP)
+    assert explorer.figure.layout.title.text == "The article's shape: all paragraphs (19 of 19)"
+    assert sum(len(t.x) for t in explorer.figure.data) == 19
+    assert "Figure description" in explorer.description.value
+    assert explorer.matches.value.count("<tr>") == 20
+    assert explorer.topic.options[0] == ("all topics", "all")
+
+
+def test_explorer_kind_change_updates_figure_description_and_list():
+    explorer = reading.ArticleMapExplorer(AMAP)
+    explorer.kind.value = "opinion"
+    assert explorer.figure.layout.title.text == "The article's shape: opinion paragraphs (3 of 19)"
+    highlighted = {p for t in explorer.figure.data if t.marker.color != NEUTRAL for p in t.x}
+    assert highlighted == {"P06", "P15", "P16"}
+    assert "P06, P15, P16" in explorer.description.value
+    assert "[P15]" in explorer.matches.value and "[P05]" not in explorer.matches.value
+
+
+def test_explorer_topic_change_combines_with_kind():
+    explorer = reading.ArticleMapExplorer(AMAP)
+    explorer.topic.value = "sourcing"
+    assert explorer.figure.layout.title.text == "The article's shape: all paragraphs on sourcing (5 of 19)"
+    explorer.kind.value = "fact claim"
+    assert explorer.figure.layout.title.text == "The article's shape: fact claim paragraphs on sourcing (2 of 19)"
+    assert {p for t in explorer.figure.data if t.marker.color != NEUTRAL for p in t.x} == {"P03", "P12"}
+    explorer.kind.value = "disclaimer"
+    explorer.topic.value = "aleppo"
+    assert "No paragraph matches" in explorer.matches.value
+    assert "all 19 are grey" in explorer.description.value
+
+
+def test_source_labels_give_publisher_and_date():
+    assert reading.source_labels("reuters-2016-09-17", SOURCES) == ["Reuters, 17 Sep 2016"]
+    assert reading.source_labels("article;askwikinow-fallujah", SOURCES) == [
+        "the column itself", "askwikinow (Wikipedia mirror)"]
+    with pytest.raises(ValueError, match="'nowhere' is not in sources.csv"):
+        reading.source_labels("nowhere", SOURCES)
+
+
+def test_slips_table_is_grouped_by_kind_with_sources():
+    table = reading.slips_table(SLIPS, SOURCES)
+    assert len(table) == 13
+    order = [SLIP_KINDS.index(k) for k in table["kind"]]
+    assert order == sorted(order)
+    photo = table.set_index("slip").loc["S13"]
+    assert photo["paragraph"] == "P02" and "Fallujah" in photo["the record says"]
+    assert photo["sources"] == "askwikinow (Wikipedia mirror)"
+    assert "UPI, 28 Apr 2016" in table.set_index("slip").loc["S05", "sources"]
+
+
+def test_slips_html_writes_each_kind_once():
+    text = reading.slips_html(reading.slips_table(SLIPS, SOURCES))
+    assert text.count("rowspan") == SLIPS["kind"].nunique()
+    assert "<b>factual</b> (4)" in text
+    assert "No slips" in reading.slips_html(reading.slips_table(SLIPS.iloc[0:0], SOURCES))
+
+
+def test_slips_figure_counts_and_description():
+    fig = reading.slips_figure(SLIPS)
+    assert sum(sum(t.y) for t in fig.data) == 13
+    assert [t.name for t in fig.data] == list(SLIP_KINDS)
+    assert fig.layout.title.text == "Where the 13 slips fall in the column"
+    assert "the most, 2, are in P03, P14" in description_of(fig)
+
+
+def test_table_html_shows_full_text_left_aligned_with_readable_dates():
+    rows = data.timeline().iloc[:1][["date", "event"]]
+    text = reading.table_html(rows)
+    assert "14 Sep 2013" in text and rows.iloc[0]["event"].replace("'", "&#x27;") in text
+    assert text.count("text-align:left") == 4          # two headers, two cells
+    assert "&lt;b&gt;" in reading.table_html(rows.assign(event="<b>bold</b>"))
