@@ -193,11 +193,6 @@ def test_judgement_table_covers_the_forecast_and_three_recommendations():
         assert set(data.split(ids)) <= SOURCE_IDS
 
 
-def test_view_shows_the_judgement_table_with_citations():
-    text = aftermath.view(aftermath.judgement_table(), SOURCES).data
-    assert text.count("<tr>") == 5 and "AP (via Arkansas Democrat-Gazette), 3 Oct 2016" in text
-
-
 def test_judgement_table_rejects_a_bad_paragraph():
     bad = [dict(aftermath.JUDGEMENTS[0], paragraph="P42")]
     with pytest.raises(CourseError, match="'P42' is not an article paragraph id"):

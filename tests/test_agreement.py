@@ -47,14 +47,6 @@ def test_enforcement_summary_counts_every_term():
     assert summary.set_index("enforcement").loc["none", "which"] == "S01 S02 S03 S04 S10"
 
 
-def test_table_html_shows_long_text_in_full_and_escaped():
-    table = agreement.terms_table()
-    text = agreement.table_html(table)
-    longest = max(table["commitment"], key=len)
-    assert text.count("<tr>") == 11
-    assert longest.replace('"', "&quot;").replace("'", "&#x27;") in text
-
-
 def test_column_vs_record_pairs_terms_with_paraphrases():
     table = agreement.column_vs_record()
     assert len(table) == 10

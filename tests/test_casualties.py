@@ -162,13 +162,6 @@ def test_holes_and_enforcement():
         casualties.holes_table(TERMS[TERMS["term_id"] != "F03"])
 
 
-def test_table_html_shows_full_text_and_escapes():
-    frame = casualties.causes_table(TIMELINE)
-    out = casualties.table_html(frame)
-    assert "two weeks before the truce began" in out and "<th>our reading</th>" in out
-    assert "Turkey&#x27;s involvement" in out
-
-
 # ---- the widget -------------------------------------------------------------------------------------
 
 def test_rate_figure_title_and_bars():

@@ -68,6 +68,47 @@ def test_sources_for_returns_the_rows_behind_a_row():
     assert set(found["source_id"]) == set(data.split(timeline.loc[0, "source"]))
 
 
+# ---- citing sources ---------------------------------------------------------------------------
+
+SOURCES = data.sources()
+
+
+def test_source_label_handles_dated_undated_and_article():
+    rows = SOURCES.set_index("source_id")
+    dated = {**rows.loc["reuters-2016-09-17"].to_dict(), "source_id": "reuters-2016-09-17"}
+    undated = {**rows.loc["xinhua-castello"].to_dict(), "source_id": "xinhua-castello"}
+    article = {**rows.loc["article"].to_dict(), "source_id": "article"}
+    assert data.source_label(dated) == data.source_label(dated, full=True) == "Reuters, 17 Sep 2016"
+    assert data.source_label(undated, full=True).endswith(", undated")
+    assert data.source_label(undated) == rows.loc["xinhua-castello", "publisher"]
+    assert "Russia Direct" in data.source_label(article, full=True)
+    assert data.source_label(article) == "the column itself"
+
+
+def test_source_labels_give_publisher_and_date():
+    assert data.source_labels("reuters-2016-09-17", SOURCES) == ["Reuters, 17 Sep 2016"]
+    assert data.source_labels("article;askwikinow-fallujah", SOURCES) == [
+        "the column itself", "askwikinow (Wikipedia mirror)"]
+    with pytest.raises(ValueError, match="'nowhere' is not in sources.csv"):
+        data.source_labels("nowhere", SOURCES)
+
+
+def test_sources_html_and_inline_link_and_reject_unknown_ids():
+    block = data.sources_html("reuters-2013-09-14;opcw-2014-06-23", SOURCES)
+    assert block.count("<li>") == 2 and "Reuters, 14 Sep 2013" in block and 'href="https://www.opcw.org' in block
+    inline = data.sources_inline(["state-2016-09-19"], SOURCES)
+    assert "US Department of State, 19 Sep 2016" in inline and "(primary)" in inline
+    for fn in (data.sources_html, data.sources_inline, data.source_labels):
+        with pytest.raises(CourseError, match="Unknown source id"):
+            fn("no-such-source", SOURCES)
+    with pytest.raises(CourseError, match="'gone', 'lost' are not in sources.csv"):
+        data.sources_inline("reuters-2016-09-17;gone;lost", SOURCES)
+
+
+def test_short_date():
+    assert data.short_date(pd.Timestamp("2016-09-09")) == "9 Sep 2016"
+
+
 # ---- broken fixtures: each names the file, the line and the column ------------------------------
 
 def _error(name, folder):

@@ -2,14 +2,16 @@
 
 import json
 
+import IPython.display
 import plotly.io as pio
 import pytest
 
-from ceasefire import data, display, figures
+from ceasefire import aftermath, agreement, casualties, data, display, figures, interests
 from ceasefire.errors import CourseError
 from ceasefire.widgets import TimelineExplorer
 
 TIMELINE = data.timeline()
+SOURCES = data.sources()
 
 
 def test_setup_selects_the_mimetype_renderer_and_our_template():
@@ -45,6 +47,65 @@ def test_figures_require_a_description():
 
 def test_description_html_escapes_text():
     assert "&lt;script&gt;" in display.description_html("<script>alert(1)</script> is escaped here")
+
+
+def test_wrap_breaks_lines_for_plotly():
+    text = "Kerry and Lavrov agreed on seven days of calm in Geneva"
+    assert display.wrap(text, 20) == "Kerry and Lavrov<br>agreed on seven days<br>of calm in Geneva"
+    assert all(len(line) <= 60 for line in display.wrap(text * 3).split("<br>"))
+    assert display.wrap("short") == "short" and display.wrap("") == ""
+
+
+# ---- tables -----------------------------------------------------------------------------------------
+
+def test_table_html_shows_full_text_left_aligned_with_readable_dates():
+    rows = data.timeline().iloc[:1][["date", "event"]]
+    text = display.table_html(rows)
+    assert "14 Sep 2013" in text and rows.iloc[0]["event"].replace("'", "&#x27;") in text
+    assert text.count("text-align:left") == 4          # two headers, two cells
+    assert "&lt;b&gt;" in display.table_html(rows.assign(event="<b>bold</b>"))
+
+
+def test_table_html_shows_full_text_and_escapes():
+    out = display.table_html(casualties.causes_table(TIMELINE))
+    assert "two weeks before the truce began" in out and ">our reading</th>" in out
+    assert "Turkey&#x27;s involvement" in out
+
+
+def test_table_html_shows_long_text_in_full_and_escaped():
+    table = agreement.terms_table()
+    text = display.table_html(table)
+    longest = max(table["commitment"], key=len)
+    assert text.count("<tr>") == 11
+    assert longest.replace('"', "&quot;").replace("'", "&#x27;") in text
+
+
+def test_table_html_writes_numbers_with_separators_and_one_decimal():
+    text = display.table_html(casualties.april_2016_counts(data.deaths_monthly(), data.deaths_daily()))
+    assert ">2,149</td>" in text and ">720</td>" in text and ">20.1</td>" in text
+    assert display.cell_text(True) == "True"
+
+
+def test_table_html_shows_a_named_index_in_bold_and_cites_sources():
+    text = display.table_html(interests.defer_assad_test(), SOURCES)
+    assert text.startswith("<table>") and text.count("<tr>") == len(interests.DEFER_TEST) + 1
+    assert ">part of the deal</th>" in text and "<b>Syrian air force kept out of opposition areas</b>" in text
+    assert "bedrock" in text and "CNN (via WTKR), 9 Sep 2016" in text
+    assert "cnn-wtkr-2016-09-09" not in text            # ids become citations
+    assert "cnn-wtkr-2016-09-09" in display.table_html(interests.defer_assad_test())
+
+
+def test_table_html_shows_the_judgement_table_with_citations():
+    text = display.table_html(aftermath.judgement_table(), SOURCES)
+    assert text.count("<tr>") == 5 and "AP (via Arkansas Democrat-Gazette), 3 Oct 2016" in text
+
+
+def test_show_table_displays_the_html(monkeypatch):
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    display.show_table(interests.defer_assad_test(), SOURCES)
+    assert [type(s).__name__ for s in shown] == ["HTML"]
+    assert shown[0].data == display.table_html(interests.defer_assad_test(), SOURCES)
 
 
 def test_timeline_figure_counts_and_title():

@@ -28,6 +28,13 @@ def test_outline_traces_are_filled_rings_inside_the_frame():
         assert trace.fillcolor == (FOCUS_LAND if trace.name == "Syria" else LAND)
 
 
+def test_outline_traces_take_another_frame():
+    west = maps.outline_traces(OUTLINE, lon=(32.0, 43.0), lat=(31.8, 38.2))
+    assert "Cyprus" in {t.name for t in west}
+    assert {t.name for t in maps.outline_traces(OUTLINE, lon=(38.0, 44.0), lat=(31.0, 33.0))} == {
+        "Syria", "Iraq", "Jordan"}
+
+
 def test_syria_map_axes_keep_shapes_true():
     fig = maps.syria_map(PLACES, OUTLINE)
     assert fig.layout.yaxis.scaleanchor == "x"

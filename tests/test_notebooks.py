@@ -56,7 +56,7 @@ def test_widget_cells_are_tagged_for_nbval():
 
 
 def _run_nbval(path):
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CEASEFIRE_COURSE_ROOT=str(ROOT))
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval", "--nbval-current-env",
          "--nbval-sanitize-with", str(ROOT / "nbval-sanitize.cfg"), "-o", "addopts=", "--rootdir", str(path.parent), str(path)],
@@ -65,10 +65,10 @@ def _run_nbval(path):
 
 @pytest.mark.slow
 def test_strict_nbval_fails_when_a_stored_output_changes(tmp_path):
-    """Copy the start-here notebook next to the course, change one stored figure title, and nbval must fail;
-    the untouched copy must pass, so the failure is about the change and nothing else."""
+    """Copy the start-here notebook (it finds the course through CEASEFIRE_COURSE_ROOT), change one stored
+    figure title, and nbval must fail; the untouched copy must pass, so the failure is about the change."""
     source = ROOT / "lessons" / "00-start-here.ipynb"
-    folder = ROOT / "lessons" / f".nbval-probe-{os.getpid()}"
+    folder = tmp_path / "probe"
     folder.mkdir()
     try:
         good, bad = folder / "good.ipynb", folder / "bad.ipynb"

@@ -118,14 +118,6 @@ def test_explorer_topic_change_combines_with_kind():
     assert "all 19 are grey" in explorer.description.value
 
 
-def test_source_labels_give_publisher_and_date():
-    assert reading.source_labels("reuters-2016-09-17", SOURCES) == ["Reuters, 17 Sep 2016"]
-    assert reading.source_labels("article;askwikinow-fallujah", SOURCES) == [
-        "the column itself", "askwikinow (Wikipedia mirror)"]
-    with pytest.raises(ValueError, match="'nowhere' is not in sources.csv"):
-        reading.source_labels("nowhere", SOURCES)
-
-
 def test_slips_table_is_grouped_by_kind_with_sources():
     table = reading.slips_table(SLIPS, SOURCES)
     assert len(table) == 13
@@ -150,11 +142,3 @@ def test_slips_figure_counts_and_description():
     assert [t.name for t in fig.data] == list(SLIP_KINDS)
     assert fig.layout.title.text == "Where the 13 slips fall in the column"
     assert "the most, 2, are in P03, P14" in description_of(fig)
-
-
-def test_table_html_shows_full_text_left_aligned_with_readable_dates():
-    rows = data.timeline().iloc[:1][["date", "event"]]
-    text = reading.table_html(rows)
-    assert "14 Sep 2013" in text and rows.iloc[0]["event"].replace("'", "&#x27;") in text
-    assert text.count("text-align:left") == 4          # two headers, two cells
-    assert "&lt;b&gt;" in reading.table_html(rows.assign(event="<b>bold</b>"))

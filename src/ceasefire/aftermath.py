@@ -13,7 +13,6 @@ All wording is ours; every fact carries source ids that resolve in data/sources.
 
 import datetime as dt
 import html
-import textwrap
 
 import ipywidgets as widgets
 import pandas as pd
@@ -21,10 +20,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ceasefire import data
-from ceasefire.display import PALETTE, describe, description_html, setup
+from ceasefire.data import sources_inline
+from ceasefire.display import PALETTE, describe, description_html, setup, wrap
 from ceasefire.errors import CourseError
 from ceasefire.figures import CATEGORY_COLOURS
-from ceasefire.interests import sources_inline, view  # noqa: F401  (view: tables with full text, for the lesson)
 
 WINDOW = ("2016-09-01", "2016-10-15")
 START_DAY = "2016-09-12"
@@ -76,10 +75,6 @@ def day_label(day) -> str:
     """'17 September 2016' (no locale-dependent day names)."""
     day = _day(day)
     return f"{day.day} {day:%B %Y}"
-
-
-def _wrap(text, width=60):
-    return "<br>".join(textwrap.wrap(str(text), width))
 
 
 # ---- the window, day by day -------------------------------------------------------------------------
@@ -156,7 +151,7 @@ def period_summary(deaths_daily: pd.DataFrame, periods=PERIODS) -> pd.DataFrame:
 def period_figure(summary: pd.DataFrame) -> go.Figure:
     """Grouped bars: mean and median deaths per day in each period."""
     setup()
-    names = [_wrap(n, 16) for n in summary.index]
+    names = [wrap(n, 16) for n in summary.index]
     fig = go.Figure([
         go.Bar(x=names, y=summary["mean per day"].tolist(), name="mean per day", marker_color=PALETTE[3],
                text=[f"{v:.0f}" for v in summary["mean per day"]], textposition="outside",
@@ -222,7 +217,7 @@ def _event_points(timeline: pd.DataFrame, window=WINDOW):
         groups = part.groupby("date", sort=True)
         dates, texts, sizes = [], [], []
         for date, group in groups:
-            lines = [_wrap(e + (" (date approximate)" if p == "approx" else ""))
+            lines = [wrap(e + (" (date approximate)" if p == "approx" else ""))
                      for e, p in zip(group["event"], group["date_precision"])]
             dates.append(f"{date:%Y-%m-%d}")
             texts.append("<br>• ".join([""] + lines)[4:] if len(lines) > 1 else lines[0])

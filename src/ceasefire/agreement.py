@@ -14,9 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire import data, figures
-from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES
+from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES, short_date, source_labels
 from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup
-from ceasefire.reading import show_table, source_labels, table_html  # noqa: F401 (show_table re-exported)
+from ceasefire.widgets import update_in_place
 
 SEPTEMBER = "sep-2016"
 ENFORCEMENT_COLOURS = {"none": PALETTE[4], "political": PALETTE[3], "mutual-withdrawal": PALETTE[2],
@@ -174,13 +174,9 @@ def phase_rows(timeline: pd.DataFrame, phase: str) -> pd.DataFrame:
     return timeline[timeline["date"].between(start, end)]
 
 
-def _day(timestamp) -> str:
-    return f"{timestamp.day} {timestamp:%b %Y}"
-
-
 def phase_title(phase: str, count: int) -> str:
     start, end = (pd.Timestamp(d) for d in PHASES[phase])
-    return f"The September 2016 arrangement, {phase} ({_day(start)} to {_day(end)}): {count} events"
+    return f"The September 2016 arrangement, {phase} ({short_date(start)} to {short_date(end)}): {count} events"
 
 
 def phase_description(rows: pd.DataFrame, phase: str) -> str:
@@ -191,7 +187,8 @@ def phase_description(rows: pd.DataFrame, phase: str) -> str:
     first, last = rows.iloc[0], rows.iloc[-1]
     return (f"Dots on a time axis, one lane per kind of event ({parts}); a shaded band marks the planned seven "
             f"days from 12 September and a dashed line the Geneva talks of 9 September. The first event shown is "
-            f"on {_day(first['date'])} ({first['event']}); the last on {_day(last['date'])} ({last['event']}).")
+            f"on {short_date(first['date'])} ({first['event']}); the last on {short_date(last['date'])} "
+            f"({last['event']}).")
 
 
 def phase_figure(timeline: pd.DataFrame, phase: str = "the whole story") -> go.Figure:
@@ -219,7 +216,7 @@ def events_html(rows: pd.DataFrame, sources: pd.DataFrame) -> str:
     items = []
     for r in rows.itertuples():
         cite = f" [{r.paragraph}]" if r.paragraph else ""
-        items.append(f"<li><b>{_day(r.date)}</b> ({r.category}){cite}: {html.escape(r.event)} "
+        items.append(f"<li><b>{short_date(r.date)}</b> ({r.category}){cite}: {html.escape(r.event)} "
                      f"<small>Sources: {html.escape('; '.join(source_labels(r.source, sources)))}</small></li>")
     return f"<ul>{''.join(items)}</ul>"
 
@@ -243,11 +240,7 @@ class AgreementTimeline(widgets.VBox):
     def _update(self, change=None):
         phase = self.phase.value
         fresh = phase_figure(self.timeline, phase)
-        with self.figure.batch_update():
-            for live, new in zip(self.figure.data, fresh.data):
-                live.x, live.y, live.customdata = new.x, new.y, new.customdata
-            self.figure.layout.title.text = fresh.layout.title.text
-            self.figure.layout.xaxis.range = fresh.layout.xaxis.range
+        update_in_place(self.figure, fresh, x_range=True)
         self.description.value = description_html(fresh.layout.meta["description"])
         self.events.value = events_html(phase_rows(self.timeline, phase), self.sources)
 

@@ -7,7 +7,6 @@ explanations point to) and HOLES (which terms bear on each gap the author names)
 of the data tables: every date, event text and source id comes from the tables themselves.
 """
 
-import html
 import math
 import numbers
 from dataclasses import dataclass
@@ -16,8 +15,8 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from ceasefire.data import split
-from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup
+from ceasefire.data import short_date, split
+from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup, wrap
 from ceasefire.errors import CourseError
 
 # ---- key dates ------------------------------------------------------------------------------------
@@ -44,32 +43,6 @@ class RateError(CourseError, ValueError):
     """A rate or a period was given that cannot be converted; the message says what to type instead."""
 
 
-# ---- small display helper -------------------------------------------------------------------------
-
-def table_html(frame: pd.DataFrame) -> str:
-    """A DataFrame as a plain HTML table: no index, no truncated text, every cell escaped."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
-    return f'<table class="ceasefire-table"><tr>{head}</tr>{rows}</table>'
-
-
-def _cell(value) -> str:
-    if isinstance(value, pd.Timestamp):
-        return _day(value)
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    if isinstance(value, numbers.Integral):
-        return f"{value:,}"
-    return str(value)
-
-
-def show_table(frame: pd.DataFrame):
-    """Show a table in full (long text cells are not cut off as in pandas' own view)."""
-    from IPython.display import HTML, display
-    display(HTML(table_html(frame)))
-
-
 # ---- the February terms ---------------------------------------------------------------------------
 
 def february_terms(terms: pd.DataFrame) -> pd.DataFrame:
@@ -85,7 +58,7 @@ def events_between(timeline: pd.DataFrame, first: str, last: str) -> pd.DataFram
         raise CourseError(f"The period runs backwards: {last} is before {first}.")
     dates = pd.to_datetime(timeline["date"])
     rows = timeline[(dates >= start) & (dates <= end)]
-    return pd.DataFrame({"date": pd.to_datetime(rows["date"]).map(_day),
+    return pd.DataFrame({"date": pd.to_datetime(rows["date"]).map(short_date),
                          "event": rows["event"], "source": rows["source"]}).reset_index(drop=True)
 
 
@@ -149,16 +122,12 @@ def causes_table(timeline: pd.DataFrame) -> pd.DataFrame:
         records.append({
             "explanation": cause.explanation,
             "named by": cause.named_by,
-            "dated evidence": "; ".join(_day(d) for d in dates) or "none in the course timeline",
+            "dated evidence": "; ".join(short_date(d) for d in dates) or "none in the course timeline",
             "days after the truce began": (", ".join(_offset(d) for d in dates) or "-"),
             "our reading": cause.verdict,
             "source": ";".join(sources) or "-",
         })
     return pd.DataFrame(records)
-
-
-def _day(date) -> str:
-    return f"{date.day} {date:%b %Y}"
 
 
 def _offset(date) -> str:
@@ -182,7 +151,7 @@ def causes_figure(timeline: pd.DataFrame) -> go.Figure:
             x=[p[0].strftime("%Y-%m-%d") for p in points], y=[lane] * len(points), mode="markers", name=lane,
             marker=dict(size=13, color=colour, symbol="diamond" if lane == "The record" else "circle",
                         line=dict(width=1, color="white")),
-            customdata=[[p[1], "<br>".join(_wrap(p[2]))] for p in points],
+            customdata=[[p[1], wrap(p[2])] for p in points],
             hovertemplate="%{x|%d %b %Y}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
     _shade(fig, PERIODS_MARKED[:1])
     fig.add_vline(x=TRUCE_START.strftime("%Y-%m-%d"), line=dict(color="#444444", dash="dot", width=1))
@@ -203,11 +172,6 @@ def causes_figure(timeline: pd.DataFrame) -> go.Figure:
 def _dates(stamps) -> str:
     unique = sorted(set(stamps))
     return ", ".join(f"{d:%d %b}" for d in unique)
-
-
-def _wrap(text: str, width: int = 60) -> list:
-    import textwrap
-    return textwrap.wrap(str(text), width)
 
 
 # ---- February and September side by side: the holes the author names ----------------------------

@@ -8,6 +8,7 @@ so that a student or maintainer can go straight to it.
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import math
@@ -353,6 +354,72 @@ def sources_for(frame: pd.DataFrame, row_index, folder=None) -> pd.DataFrame:
     sources = load_table("sources", folder)
     wanted = split(frame.loc[row_index, "source"])
     return sources[sources["source_id"].isin(wanted)].reset_index(drop=True)
+
+
+# ---- citing sources --------------------------------------------------------------------------------
+
+class UnknownSourceError(CourseError, ValueError):
+    """A source id that data/sources.csv does not have."""
+
+
+def short_date(day) -> str:
+    """'17 Sep 2016': how tables and citations write a date."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def source_label(row, full: bool = False) -> str:
+    """How one sources.csv row (a dict or Series with its source_id) is cited: 'Reuters, 17 Sep 2016'.
+
+    Short by default, for a table's sources column: the publisher alone when the date is unknown, and
+    'the column itself' for the article. full=True, for a citation that stands on its own:
+    'Sputnik, undated', and the column's publisher and month."""
+    if row["source_id"] == "article":
+        return "the column itself (Russia Direct, September 2016)" if full else "the column itself"
+    date = row["date"]
+    if pd.isna(date):
+        return f"{row['publisher']}, undated" if full else str(row["publisher"])
+    return f"{row['publisher']}, {short_date(date)}"
+
+
+def _cited_rows(ids, sources: pd.DataFrame) -> list:
+    """The sources.csv rows (as dicts with their source_id) for ';'-joined or listed ids, in that order."""
+    wanted = split(ids) if isinstance(ids, str) else list(ids)
+    table = sources.set_index("source_id")
+    missing = [s for s in wanted if s not in table.index]
+    if missing:
+        names = ", ".join(repr(s) for s in missing)
+        raise UnknownSourceError(f"Unknown source id{'s' if len(missing) > 1 else ''}: {names} "
+                                 f"{'are' if len(missing) > 1 else 'is'} not in sources.csv.")
+    return [{**table.loc[sid].to_dict(), "source_id": sid} for sid in wanted]
+
+
+def source_labels(ids, sources: pd.DataFrame) -> list:
+    """The short labels (see source_label) of ';'-joined or listed source ids, in their order."""
+    return [source_label(row) for row in _cited_rows(ids, sources)]
+
+
+def _link(url: str, text: str) -> str:
+    return f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{text}</a>'
+
+
+def sources_html(ids, sources: pd.DataFrame) -> str:
+    """An HTML list of sources (publisher, date, kind, title, link) for ';'-joined or listed ids."""
+    items = []
+    for row in _cited_rows(ids, sources):
+        label = html.escape(source_label(row, full=True))
+        link = f" {_link(row['url'], 'link')}" if row["url"] else ""
+        items.append(f"<li><b>{label}</b> ({html.escape(row['kind'])}): {html.escape(row['title'])}.{link} "
+                     f"<code>{html.escape(row['source_id'])}</code></li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def sources_inline(ids, sources: pd.DataFrame) -> str:
+    """Short HTML citation for ';'-joined or listed ids: 'Reuters, 17 Sep 2016 (wire); ...', each linked."""
+    parts = []
+    for row in _cited_rows(ids, sources):
+        label = html.escape(source_label(row, full=True))
+        parts.append(f"{_link(row['url'], label) if row['url'] else label} ({html.escape(row['kind'])})")
+    return "; ".join(parts)
 
 
 # Named loaders, so that lessons read naturally: ceasefire.data.timeline()

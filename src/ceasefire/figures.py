@@ -1,20 +1,14 @@
 """Figures built from the course data. Each returns a plotly Figure with its text description
 attached (see ceasefire.display), so a lesson only has to call `show(...)`."""
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire.data import EVENT_CATEGORIES
-from ceasefire.display import PALETTE, describe, setup
+from ceasefire.display import PALETTE, describe, setup, wrap
 
 CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, PALETTE))
 ALL = "all"
-
-
-def _wrap(text, width=60):
-    return "<br>".join(textwrap.wrap(str(text), width))
 
 
 def filter_timeline(timeline: pd.DataFrame, category: str = ALL, years=None) -> pd.DataFrame:
@@ -54,7 +48,7 @@ def timeline_traces(rows: pd.DataFrame):
         traces.append(go.Scatter(
             x=part["date"].dt.strftime("%Y-%m-%d").tolist(), y=[category] * len(part), mode="markers",
             name=category, marker=dict(size=11, color=CATEGORY_COLOURS[category], line=dict(width=1, color="white")),
-            customdata=[_wrap(e) for e in part["event"]],
+            customdata=[wrap(e) for e in part["event"]],
             hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>"))
     return traces
 

@@ -14,15 +14,14 @@ data/sources.csv (a test checks that).
 """
 
 import html
-import math
-import textwrap
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from ceasefire import data
-from ceasefire.display import FOCUS_LAND, LAND, NEUTRAL, PALETTE, describe, description_html, setup
+from ceasefire import data, maps
+from ceasefire.data import short_date, sources_html
+from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup, wrap
 from ceasefire.errors import CourseError
 
 ALL = "all"
@@ -39,10 +38,6 @@ FADED = 0.22
 
 # ---- small helpers ---------------------------------------------------------------------------------
 
-def _wrap(text, width=48):
-    return "<br>".join(textwrap.wrap(str(text), width))
-
-
 def _check_overlap(level):
     if level not in OVERLAPS:
         raise ValueError(f"overlap must be one of {', '.join(OVERLAPS)}, not {level!r}")
@@ -52,78 +47,6 @@ def overlap_score(level: str) -> int:
     """+1 for shared, 0 for partial, -1 for opposed: a crude scale for sorting and summing (our model)."""
     _check_overlap(level)
     return OVERLAP_SCORE[level]
-
-
-def source_label(row) -> str:
-    """'Reuters, 14 Sep 2013' or 'Sputnik (state-owned Russian agency), undated' for one sources.csv row."""
-    if row["source_id"] == "article":
-        return "the column itself (Russia Direct, September 2016)"
-    date = row["date"]
-    when = "undated" if pd.isna(date) else f"{date.day} {date:%b %Y}"
-    return f"{row['publisher']}, {when}"
-
-
-def sources_html(ids, sources: pd.DataFrame) -> str:
-    """An HTML list of sources (publisher, date, kind, title, link) for ';'-joined or listed ids."""
-    wanted = data.split(ids) if isinstance(ids, str) else list(ids)
-    table = sources.set_index("source_id")
-    missing = [s for s in wanted if s not in table.index]
-    if missing:
-        raise CourseError(f"Unknown source id(s): {', '.join(missing)}; see data/sources.csv.")
-    items = []
-    for sid in wanted:
-        row = table.loc[sid]
-        label = html.escape(source_label({**row.to_dict(), "source_id": sid}))
-        title = html.escape(row["title"])
-        link = (f' <a href="{html.escape(row["url"])}" target="_blank" rel="noopener">link</a>'
-                if row["url"] else "")
-        items.append(f"<li><b>{label}</b> ({html.escape(row['kind'])}): {title}.{link} "
-                     f"<code>{html.escape(sid)}</code></li>")
-    return "<ul>" + "".join(items) + "</ul>"
-
-
-def sources_inline(ids, sources: pd.DataFrame) -> str:
-    """Short HTML citation for ';'-joined ids: 'Reuters, 17 Sep 2016 (wire); ...', each linked."""
-    wanted = data.split(ids) if isinstance(ids, str) else list(ids)
-    table = sources.set_index("source_id")
-    missing = [s for s in wanted if s not in table.index]
-    if missing:
-        raise CourseError(f"Unknown source id(s): {', '.join(missing)}; see data/sources.csv.")
-    parts = []
-    for sid in wanted:
-        row = table.loc[sid]
-        label = html.escape(source_label({**row.to_dict(), "source_id": sid}))
-        if row["url"]:
-            label = f'<a href="{html.escape(row["url"])}" target="_blank" rel="noopener">{label}</a>'
-        parts.append(f"{label} ({html.escape(row['kind'])})")
-    return "; ".join(parts)
-
-
-def table_html(frame: pd.DataFrame, sources: pd.DataFrame | None = None, source_column: str = "source") -> str:
-    """A DataFrame as a readable HTML table (text wraps, nothing cut off); the source column, if any,
-    is turned into short citations with links."""
-    cols = [frame.index.name or ""] + list(frame.columns)
-    head = "".join(f'<th style="text-align:left">{html.escape(str(c))}</th>' for c in cols)
-    rows = []
-    for index, row in frame.iterrows():
-        cells = [f'<td style="text-align:left"><b>{html.escape(str(index))}</b></td>']
-        for col in frame.columns:
-            value = row[col]
-            if col == source_column and sources is not None:
-                text = sources_inline(value, sources)
-            elif isinstance(value, pd.Timestamp):
-                text = html.escape(f"{value.day} {value:%b %Y}")
-            else:
-                text = html.escape(str(value))
-            cells.append(f'<td style="text-align:left;vertical-align:top">{text}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
-
-
-def view(frame: pd.DataFrame, sources: pd.DataFrame | None = None, source_column: str = "source"):
-    """Show a table in a notebook with full, wrapped text (see table_html)."""
-    from IPython.display import HTML
-    return HTML(table_html(frame, sources, source_column))
 
 
 # ---- the interest matrix ---------------------------------------------------------------------------
@@ -159,7 +82,7 @@ def overlap_figure(interests: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=list(counts.index), y=counts["issues"].tolist(), text=counts["issues"].tolist(),
         textposition="outside", marker=dict(color=[OVERLAP_COLOURS[l] for l in counts.index]),
-        customdata=[_wrap(w.replace("; ", " · "), 60) or "(none)" for w in counts["which"]],
+        customdata=[wrap(w.replace("; ", " · ")) or "(none)" for w in counts["which"]],
         hovertemplate="<b>%{x}</b>: %{y} issue(s)<br>%{customdata}<extra></extra>"))
     total = int(counts["issues"].sum())
     parts = ", ".join(f"{n} {level}" for level, n in counts["issues"].items())
@@ -224,7 +147,7 @@ def matrix_traces(interests: pd.DataFrame, choice: str = ALL):
     per overlap level (faded where not selected), and open squares ringing the selected issues."""
     rows = ordered(interests)
     picked = set(select(interests, choice)["issue_id"])
-    labels = [_wrap(i, 34) for i in rows["issue"]]
+    labels = [wrap(i, 34) for i in rows["issue"]]
     traces = [go.Scatter(
         x=[level for _ in labels for level in OVERLAPS], y=[lab for lab in labels for _ in OVERLAPS],
         mode="markers", name="grid", hoverinfo="skip", showlegend=False,
@@ -236,7 +159,7 @@ def matrix_traces(interests: pd.DataFrame, choice: str = ALL):
             x=[level] * len(part), y=[labels[i] for i in part.index], mode="markers", name=level,
             marker=dict(symbol="square", size=26, color=OVERLAP_COLOURS[level],
                         opacity=[1.0 if (choice == ALL or i in picked) else FADED for i in part["issue_id"]]),
-            customdata=[[_wrap(r.us_position), _wrap(r.russia_position), r.paragraph] for r in part.itertuples()],
+            customdata=[[wrap(r.us_position, 48), wrap(r.russia_position, 48), r.paragraph] for r in part.itertuples()],
             hovertemplate=("<b>%{y}</b> (" + level + ")<br><b>US:</b> %{customdata[0]}"
                            "<br><b>Russia:</b> %{customdata[1]}<br>column: [%{customdata[2]}]<extra></extra>")))
     ring = rows[rows["issue_id"].isin(picked)] if choice != ALL else rows.iloc[0:0]
@@ -256,7 +179,7 @@ def matrix_figure(interests: pd.DataFrame, choice: str = ALL) -> go.Figure:
         margin=dict(l=250, r=20, t=60, b=50),
         xaxis=dict(title="how far US and Russian positions coincide", side="bottom", categoryorder="array",
                    categoryarray=list(OVERLAPS), showgrid=False, range=[-0.6, len(OVERLAPS) - 0.4]),
-        yaxis=dict(categoryorder="array", categoryarray=[_wrap(i, 34) for i in rows["issue"]],
+        yaxis=dict(categoryorder="array", categoryarray=[wrap(i, 34) for i in rows["issue"]],
                    autorange="reversed", showgrid=False),
         showlegend=False)
     return describe(fig, matrix_description(interests, choice))
@@ -344,21 +267,10 @@ def assad_camps(actors: pd.DataFrame) -> pd.DataFrame:
 
 BASE_PLACES = ("tartus", "hmeimim")
 CONTEXT_PLACES = ("damascus", "aleppo")
-MAP_RANGE = dict(lon=(32.0, 43.0), lat=(31.8, 38.2))
-MAP_ASPECT = round(1 / math.cos(math.radians(35)), 2)   # ~1.22: degrees of longitude shrink at 35°N
-
-
-def outline_traces(outline: pd.DataFrame):
-    """One filled line trace per ring of the base map (Syria darker), with no map tiles."""
-    traces = []
-    for ring, part in outline.groupby("ring", sort=True):
-        focus = part["role"].iloc[0] == "focus"
-        traces.append(go.Scatter(
-            x=part["lon"].tolist(), y=part["lat"].tolist(), mode="lines", fill="toself",
-            fillcolor=FOCUS_LAND if focus else LAND, line=dict(width=1.6 if focus else 0.8,
-                                                               color="#555555" if focus else "#aaaaaa"),
-            hoverinfo="skip", showlegend=False, name=part["country"].iloc[0]))
-    return traces
+# This map's own frame: more of the Mediterranean than maps.FRAME_LON/FRAME_LAT, less of Iraq (no place
+# is marked there).
+BASES_LON = (32.0, 43.0)
+BASES_LAT = (31.8, 38.2)
 
 
 def bases_map(places: pd.DataFrame, outline: pd.DataFrame, timeline: pd.DataFrame) -> go.Figure:
@@ -375,7 +287,7 @@ def bases_map(places: pd.DataFrame, outline: pd.DataFrame, timeline: pd.DataFram
         "hmeimim": f"Russian air base beside the airport south-east of Latakia, operational from "
                    f"{hmeimim_open.day} {hmeimim_open:%B %Y}",
     }
-    fig = go.Figure(outline_traces(outline))
+    fig = go.Figure(maps.outline_traces(outline, BASES_LON, BASES_LAT))
     ctx = table.loc[list(CONTEXT_PLACES)]
     fig.add_trace(go.Scatter(
         x=ctx["map_lon"].tolist(), y=ctx["map_lat"].tolist(), mode="markers+text", name="other places",
@@ -387,14 +299,14 @@ def bases_map(places: pd.DataFrame, outline: pd.DataFrame, timeline: pd.DataFram
         text=["Tartus", "Hmeimim"], textposition=["bottom left", "top left"],
         textfont=dict(size=13, color=PALETTE[4]),
         marker=dict(size=13, symbol="diamond", color=PALETTE[4], line=dict(width=1, color="white")),
-        customdata=[_wrap(notes[p], 50) for p in BASE_PLACES],
+        customdata=[wrap(notes[p], 50) for p in BASE_PLACES],
         hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>"))
     fig.update_layout(
         title="Russia's two bases in Syria in 2016: Tartus (naval supply point) and Hmeimim (air base)",
         height=520, showlegend=False, plot_bgcolor="#dfeef7",
-        xaxis=dict(range=list(MAP_RANGE["lon"]), showgrid=False, title="longitude (°E)", zeroline=False),
-        yaxis=dict(range=list(MAP_RANGE["lat"]), showgrid=False, title="latitude (°N)", zeroline=False,
-                   scaleanchor="x", scaleratio=MAP_ASPECT))
+        xaxis=dict(range=list(BASES_LON), showgrid=False, title="longitude (°E)", zeroline=False),
+        yaxis=dict(range=list(BASES_LAT), showgrid=False, title="latitude (°N)", zeroline=False,
+                   scaleanchor="x", scaleratio=maps.SCALE_RATIO))
     return describe(fig, (
         "A map of Syria (outlined darker) and its neighbours, with the sea in blue. Two red diamonds on Syria's "
         "coast mark Russia's naval supply point at Tartus and, further north, its air base at Hmeimim beside the "
@@ -427,7 +339,7 @@ def chemical_weapons_record(timeline: pd.DataFrame) -> pd.DataFrame:
     for r in rows.itertuples():
         year = r.date.year
         lane = CW_LANES[0] if year == 2013 else CW_LANES[1] if year == 2014 else CW_LANES[3]
-        records.append({"date": r.date, "when": f"{r.date.day} {r.date:%b %Y}", "lane": lane,
+        records.append({"date": r.date, "when": short_date(r.date), "lane": lane,
                         "event": r.event, "source": r.source})
     for month, place, agent, by in JIM_FINDINGS:
         day = pd.Timestamp(month + "-01")
@@ -449,7 +361,7 @@ def chemical_weapons_figure(record: pd.DataFrame) -> go.Figure:
             x=[f"{d:%Y-%m-%d}" for d, _ in groups], y=[lane] * len(groups), mode="markers",
             name=lane, marker=dict(size=13, color=colours[lane], line=dict(width=1, color="white"),
                                    symbol="x" if lane == CW_LANES[2] else "circle"),
-            customdata=[[g["when"].iloc[0], "<br>".join(_wrap(e, 60) for e in g["event"])] for _, g in groups],
+            customdata=[[g["when"].iloc[0], "<br>".join(wrap(e) for e in g["event"])] for _, g in groups],
             hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
     fig = go.Figure(traces)
     last_out = record[record["lane"] == CW_LANES[1]]["date"].max()

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from ceasefire.data import short_date
 from ceasefire.display import FOCUS_LAND, LAND, NEUTRAL, PALETTE, describe, description_html, setup
 
 # The frame: Syria with a margin wide enough for Fallujah and Mosul in Iraq and the Lebanese coast.
@@ -45,12 +46,13 @@ def pick(places: pd.DataFrame, ids) -> pd.DataFrame:
     return places.set_index("place_id").loc[ids].reset_index()
 
 
-def outline_traces(outline: pd.DataFrame):
-    """One filled line trace per ring of the outline that reaches into the frame; Syria in a lighter fill."""
+def outline_traces(outline: pd.DataFrame, lon=FRAME_LON, lat=FRAME_LAT):
+    """One filled line trace per ring of the outline that reaches into the frame (`lon` and `lat`, each
+    (low, high)); Syria in a lighter fill."""
     traces = []
     for ring, part in outline.sort_values(["ring", "order"]).groupby("ring", sort=True):
-        if not (part["lon"].max() >= FRAME_LON[0] and part["lon"].min() <= FRAME_LON[1]
-                and part["lat"].max() >= FRAME_LAT[0] and part["lat"].min() <= FRAME_LAT[1]):
+        if not (part["lon"].max() >= lon[0] and part["lon"].min() <= lon[1]
+                and part["lat"].max() >= lat[0] and part["lat"].min() <= lat[1]):
             continue
         focus = part["role"].iloc[0] == "focus"
         traces.append(go.Scatter(
@@ -190,7 +192,7 @@ class PlaceMap(widgets.VBox):
 
     def details_html(self, label, place_id, note) -> str:
         events = events_at(self.timeline, place_id)
-        items = "".join(f"<li><b>{r.date.day} {r.date:%b %Y}</b>: {html.escape(r.event)}</li>"
+        items = "".join(f"<li><b>{short_date(r.date)}</b>: {html.escape(r.event)}</li>"
                         for r in events.itertuples())
         listing = (f"<p>Events placed here in the course timeline ({len(events)}):</p><ul>{items}</ul>" if items
                    else "<p>No event in the course timeline is placed here.</p>")

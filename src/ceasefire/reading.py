@@ -7,15 +7,16 @@ tables that show each slip with the sources that correct it.
 """
 
 import html
-import textwrap
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire import data
-from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, STATEMENT_KINDS, TOPICS
-from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup
+from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, STATEMENT_KINDS, TOPICS, source_labels
+from ceasefire.display import (CELL_STYLE, NEUTRAL, PALETTE, cells, describe, description_html, header_row, setup,
+                               wrap)
+from ceasefire.widgets import update_in_place
 
 ALL = "all"
 
@@ -41,42 +42,6 @@ KIND_MEANINGS = {
     "cross-link": "the publisher's pointer to another article",
     "disclaimer": "the publisher's notice about whose view the column is",
 }
-
-
-# JupyterLab right-aligns table cells (for numbers); our tables hold prose, so cells align left and top.
-CELL = '<td style="text-align:left; vertical-align:top">'
-HEAD = '<th style="text-align:left">'
-
-
-def _cells(values) -> str:
-    return "".join(f"{CELL}{value}</td>" for value in values)
-
-
-def _heads(names) -> str:
-    return "<tr>" + "".join(f"{HEAD}{html.escape(str(n))}</th>" for n in names) + "</tr>"
-
-
-def _text(value) -> str:
-    """A table value as escaped text; dates as '23 May 2016'."""
-    if isinstance(value, pd.Timestamp):
-        return f"{value.day} {value:%b %Y}"
-    return html.escape(str(value))
-
-
-def table_html(table: pd.DataFrame) -> str:
-    """Any small table as plain HTML with every text shown in full (pandas would cut long cells)."""
-    body = "".join("<tr>" + _cells(_text(v) for v in row) + "</tr>" for row in table.itertuples(index=False))
-    return f"<table>{_heads(table.columns)}{body}</table>"
-
-
-def show_table(table: pd.DataFrame):
-    """Show a table with its long texts in full."""
-    from IPython.display import HTML, display
-    display(HTML(table_html(table)))
-
-
-def _wrap(text, width=60):
-    return "<br>".join(textwrap.wrap(str(text), width))
 
 
 def _check_choice(value, choices, what):
@@ -166,7 +131,7 @@ def shape_traces(article_map: pd.DataFrame, rows: pd.DataFrame):
         return go.Scatter(
             x=part["paragraph"].tolist(), y=part["kind"].tolist(), mode="markers", name=name,
             marker=dict(symbol="square", size=18, color=colour, line=dict(width=1, color="white")),
-            customdata=[_wrap(f"{r.paragraph} ({r.kind}; {r.topics.replace(';', ', ')}): {r.paraphrase}")
+            customdata=[wrap(f"{r.paragraph} ({r.kind}; {r.topics.replace(';', ', ')}): {r.paraphrase}")
                         for r in part.itertuples()],
             hovertemplate="%{customdata}<extra></extra>")
 
@@ -198,10 +163,10 @@ def matches_html(rows: pd.DataFrame) -> str:
     if rows.empty:
         return "<p><i>No paragraph matches this choice. Try another kind or topic.</i></p>"
     body = "".join(
-        "<tr>" + _cells([f"[{r.paragraph}]", html.escape(r.kind), html.escape(r.topics.replace(";", ", ")),
+        "<tr>" + cells([f"[{r.paragraph}]", html.escape(r.kind), html.escape(r.topics.replace(";", ", ")),
                          html.escape(r.paraphrase)]) + "</tr>"
         for r in rows.itertuples())
-    return f"<table>{_heads(['¶', 'kind', 'topics', 'our paraphrase'])}{body}</table>"
+    return f"<table>{header_row(['¶', 'kind', 'topics', 'our paraphrase'])}{body}</table>"
 
 
 class ArticleMapExplorer(widgets.VBox):
@@ -228,36 +193,12 @@ class ArticleMapExplorer(widgets.VBox):
     def _update(self, change=None):
         kind, topic = self.kind.value, self.topic.value
         fresh = shape_figure(self.article_map, kind, topic)
-        with self.figure.batch_update():
-            for live, new in zip(self.figure.data, fresh.data):
-                live.x, live.y, live.customdata = new.x, new.y, new.customdata
-            self.figure.layout.title.text = fresh.layout.title.text
+        update_in_place(self.figure, fresh)
         self.description.value = description_html(fresh.layout.meta["description"])
         self.matches.value = matches_html(filter_paragraphs(self.article_map, kind, topic))
 
 
 # ---- slips, with the sources that correct them --------------------------------------------------------
-
-def source_label(row) -> str:
-    """'Publisher, 17 Sep 2016' for one sources.csv row (publisher alone when the date is unknown)."""
-    if row["source_id"] == "article":
-        return "the column itself"
-    date = row["date"]
-    if pd.isna(date):
-        return str(row["publisher"])
-    return f"{row['publisher']}, {date.day} {date:%b %Y}"
-
-
-def source_labels(cell: str, sources: pd.DataFrame) -> list:
-    """The labels of the sources named in a ';'-joined `source` cell, in the cell's order."""
-    by_id = sources.set_index("source_id")
-    labels = []
-    for source_id in data.split(cell):
-        if source_id not in by_id.index:
-            raise ValueError(f"{source_id!r} is not in sources.csv.")
-        labels.append(source_label(by_id.loc[source_id].to_dict() | {"source_id": source_id}))
-    return labels
-
 
 def slips_table(slips: pd.DataFrame = None, sources: pd.DataFrame = None) -> pd.DataFrame:
     """The slips grouped by kind (in the order of data.SLIP_KINDS), each with readable sources."""
@@ -276,13 +217,13 @@ def slips_html(table: pd.DataFrame) -> str:
     """The slips table as HTML, one block of rows per kind of slip (the kind written once per block)."""
     if table.empty:
         return "<p><i>No slips to show.</i></p>"
-    head = _heads(["kind", "slip", "¶", "the column says", "the record says", "sources"])
+    head = header_row(["kind", "slip", "¶", "the column says", "the record says", "sources"])
     rows = []
     for kind, group in table.groupby("kind", sort=False):
         for n, r in enumerate(group.itertuples()):
-            first = (f'<td rowspan="{len(group)}" style="text-align:left; vertical-align:top">'
+            first = (f'<td rowspan="{len(group)}" style="{CELL_STYLE}">'
                      f"<b>{html.escape(kind)}</b> ({len(group)})</td>") if n == 0 else ""
-            rows.append(f"<tr>{first}" + _cells([r.slip, f"[{r.paragraph}]", html.escape(r[4]),
+            rows.append(f"<tr>{first}" + cells([r.slip, f"[{r.paragraph}]", html.escape(r[4]),
                                                  html.escape(r[5]), html.escape(r.sources)]) + "</tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 

@@ -12,7 +12,8 @@ from ceasefire.errors import CourseError
 
 INCLUDE = ("README.md", "course.yml", "environment.yml", "postBuild", "pyproject.toml", "Makefile",
            "requirements", "lessons", "exercises", "data", "src")
-SKIP = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints", "*.pyc", ".ceasefire-progress.json*")
+# Hidden files and folders (checkpoints, progress files, scratch folders of tests) never ship.
+SKIP = shutil.ignore_patterns(".*", "__pycache__", "*.egg-info", "*.pyc")
 
 
 def make_release(root: Path, out: Path) -> list:

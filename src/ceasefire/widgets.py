@@ -12,6 +12,18 @@ from ceasefire.data import EVENT_CATEGORIES
 from ceasefire.display import description_html, setup
 
 
+def update_in_place(figure: go.FigureWidget, fresh: go.Figure, x_range: bool = False):
+    """Give a live FigureWidget the points, hover texts and title of a freshly built figure (and with
+    `x_range`, its x-axis range) in one batch, so the browser redraws once. Both must have the same
+    traces in the same order."""
+    with figure.batch_update():
+        for live, new in zip(figure.data, fresh.data):
+            live.x, live.y, live.customdata = new.x, new.y, new.customdata
+        figure.layout.title.text = fresh.layout.title.text
+        if x_range:
+            figure.layout.xaxis.range = fresh.layout.xaxis.range
+
+
 class TimelineExplorer(widgets.VBox):
     """Filter the course timeline by kind of event and by years; the figure and its description follow."""
 
@@ -32,9 +44,5 @@ class TimelineExplorer(widgets.VBox):
     def _update(self, change=None):
         category, years = self.category.value, tuple(self.years.value)
         fresh = figures.timeline_figure(self.timeline, category, years)
-        with self.figure.batch_update():
-            for live, new in zip(self.figure.data, fresh.data):
-                live.x, live.y, live.customdata = new.x, new.y, new.customdata
-            self.figure.layout.title.text = fresh.layout.title.text
-            self.figure.layout.xaxis.range = fresh.layout.xaxis.range
+        update_in_place(self.figure, fresh, x_range=True)
         self.description.value = description_html(fresh.layout.meta["description"])
