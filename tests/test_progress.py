@@ -71,3 +71,23 @@ def test_summary_and_figure_per_lesson():
     assert fig.layout.title.text == "Your progress: 1 of 3 questions correct"
     assert [t.name for t in fig.data] == ["questions", "answered", "correct"]
     assert list(fig.data[2].y) == [1, 0]
+
+
+def test_killing_a_writer_midway_leaves_a_valid_file(tmp_path):
+    """SIGKILL a process that is writing as fast as it can: the file is always the last good state."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "p.json"
+    progress.record("q00.0", "correct", 1.0, path)
+    code = ("import sys\nfrom ceasefire import progress\nn = 0\n"
+            "while True:\n    n += 1\n    progress.record(f'q{n}', 'correct', 1.0, sys.argv[1])\n")
+    for _ in range(5):
+        writer = subprocess.Popen([sys.executable, "-c", code, str(path)])
+        time.sleep(0.3)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        doc = json.loads(path.read_text())          # never half-written
+        assert doc["questions"]["q00.0"]["status"] == "correct"
