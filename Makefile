@@ -13,7 +13,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_FLAGS ?=
 JOBS ?= 2
 
-.PHONY: lab test bench data readme outputs lock check-python clean
+.PHONY: lab test bench bench-browser bench-hub data readme outputs assign lock check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -45,9 +45,16 @@ lab: $(VENV)/.course-installed
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_FLAGS)
 
-## make bench: print performance figures (notebook execution times, ...)
+## make bench: print performance figures (notebooks, checks, widgets, grading); bench-browser and
+## bench-hub add JupyterLab in Chromium and a JupyterHub class (minutes each)
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/run.py
+
+bench-browser: $(VENV)/.test-installed
+	$(BIN)/python bench/browser.py
+
+bench-hub: $(VENV)/.test-installed
+	$(BIN)/python bench/hub.py
 
 ## make data: re-derive data/ tables from the raw files in ../shared/data
 data: $(VENV)/.course-installed
@@ -60,6 +67,10 @@ readme: $(VENV)/.course-installed
 ## make outputs: re-execute notebooks and store their outputs for strict nbval (widget state stripped)
 outputs: $(VENV)/.course-installed
 	$(BIN)/ceasefire notebooks refresh $(NOTEBOOKS)
+
+## make assign: regenerate exercises/ and the hashed keys from solutions/, with fresh outputs
+assign: $(VENV)/.course-installed
+	$(BIN)/ceasefire assign
 
 ## make lock: re-resolve requirements/*.in into the locks and environment.yml (needs the registry)
 lock: check-python
