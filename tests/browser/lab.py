@@ -1,0 +1,619 @@
+"""Helpers shared by the browser tests (tests/browser/test_browser.py) and bench/browser.py.
+
+A private JupyterLab (the course's own environment, 127.0.0.1, a random free port and token) serves a
+temporary copy of the course, with every Jupyter directory and the progress file in a temp folder, and
+headless Debian Chromium, driven by Playwright, opens notebooks in it as a person would.
+
+Nothing here downloads anything: Chromium is the system package (/usr/bin/chromium), never
+`playwright install`.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "browser"
+# Debian's package; CEASEFIRE_CHROMIUM may point at another Chromium build (or at nothing, to try the skip).
+CHROMIUM = Path(os.environ.get("CEASEFIRE_CHROMIUM") or "/usr/bin/chromium")
+ENABLE_HINT = "install Debian's chromium to enable the browser tests: sudo apt-get install chromium"
+REQUIRE_ENV = "CEASEFIRE_REQUIRE_BROWSER"
+
+# What a course folder needs at run time. solutions/ is not copied: students never have it (the tests
+# read solutions/keys.yml from the checkout itself).
+COURSE_PARTS = ("course.yml", "data", "lessons", "exercises")
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1000}
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+# The notebook that is open (shell.currentWidget) has its document loaded and a kernel that is
+# connected AND idle. JupyterLab shows "Idle" before the kernel's websocket is connected; a run-all
+# issued then is silently dropped (recipe pitfall 7).
+READY = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!(w && w.context && w.context.isReady && w.content && w.content.widgets.length > 0 &&
+            k && k.connectionStatus === 'connected' && k.status === 'idle'); }"""
+
+# Every code cell of the open notebook has run: an execution count, no "[*]" pending, kernel idle.
+# Also true as soon as an error output shows (Run All stops there; the caller reports the error).
+ALL_EXECUTED = """() => { const w = window.jupyterapp.shell.currentWidget;
+  if (w.node.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')) return true;
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  const code = w.content.widgets.filter(c => c.model.type === 'code');
+  return k && k.status === 'idle' && code.every(c => c.model.executionCount !== null &&
+         !(c.promptNode && c.promptNode.textContent.includes('*'))); }"""
+
+# JupyterLab renders stream stderr and error outputs (tracebacks) alike with the stderr mimetype.
+ERROR_OUTPUTS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+# ipywidgets renders a view it cannot build as a box saying so (instead of the widget).
+WIDGET_FAILURE_TEXTS = ("Error displaying widget", "Failed to load model class", "Error creating view")
+
+
+class BrowserUnavailable(RuntimeError):
+    pass
+
+
+def chromium_missing_message():
+    return f"{CHROMIUM} not found; {ENABLE_HINT}"
+
+
+def loaded_app(page) -> bool:
+    return page.url.startswith("http") and page.evaluate("() => !!(window.jupyterapp && window.jupyterapp.shell)")
+
+
+# ---- the course copy and the server -------------------------------------------------------------------
+
+def copy_course(target: Path, root: Path = ROOT) -> Path:
+    """A throw-away copy of what a student opens (JupyterLab autosaves the notebooks it opens)."""
+    target.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".nbval-probe-*", ".ceasefire-progress*")
+    for part in COURSE_PARTS:
+        source = root / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=ignore)
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Lab:
+    base: str
+    token: str
+    course: Path
+    home: Path
+    progress: Path
+    log: Path
+    proc: subprocess.Popen
+    started_in: float = 0.0
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/lab/tree/{urllib.parse.quote(path)}?token={self.token}&reset"
+
+    def api(self, method: str, path: str):
+        request = urllib.request.Request(f"{self.base}/api/{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=15) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def sessions(self) -> list:
+        return self.api("GET", "sessions")
+
+    def delete_sessions(self, wait: bool = True):
+        """Shut down every kernel session (kernels outlive the page: a reopened notebook would reuse its
+        old kernel). A kernel takes 1-2 s to shut down: with wait=False this happens in the background
+        and open_notebook() waits only if it needs the same notebook's session gone."""
+        def delete(ids):
+            for sid in ids:
+                try:
+                    self.api("DELETE", f"sessions/{sid}")
+                except (OSError, urllib.error.URLError):
+                    pass
+        ids = [session["id"] for session in self.sessions()]
+        if wait:
+            delete(ids)
+        else:
+            threading.Thread(target=delete, args=(ids,), daemon=True).start()
+
+    def wait_no_session(self, path: str, timeout: float = 60.0):
+        deadline = time.monotonic() + timeout
+        while any(s.get("path") == path for s in self.sessions()):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the previous kernel session of {path} is still there after {timeout:g} s")
+            time.sleep(0.1)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self):
+        """SIGTERM to the server's own PID: it shuts its kernels down and exits."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+def lab_env(home: Path, progress: Path) -> dict:
+    env = dict(os.environ)
+    for name, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+                      ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                      ("JUPYTER_DATA_DIR", "data"), ("IPYTHONDIR", "ipython")):
+        env[name] = str(home / sub)
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    env["CEASEFIRE_PROGRESS"] = str(progress)
+    # The kernels find the course as a person's would: course.yml above the notebook's folder.
+    env.pop("CEASEFIRE_COURSE_ROOT", None)
+    env.pop("JUPYTER_PATH", None)
+    # No "get official Jupyter news?" toast, no update check (recipe pitfall 9).
+    notification = home / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True, exist_ok=True)
+    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    return env
+
+
+def start_lab(course: Path, home: Path, timeout: float = 90.0, attempts: int = 3) -> Lab:
+    """Start JupyterLab from the environment running this code on 127.0.0.1 (random port and token)."""
+    jupyter_lab = Path(sys.executable).parent / "jupyter-lab"
+    home.mkdir(parents=True, exist_ok=True)
+    progress = home / "progress.json"
+    env = lab_env(home, progress)
+    last_error = ""
+    for attempt in range(attempts):
+        port, token = free_port(), secrets.token_hex(24)
+        log = home / f"jupyter-lab-{attempt}.log"
+        cmd = [str(jupyter_lab), "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={course}", "--LabApp.expose_app_in_browser=True",
+               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        start = time.perf_counter()
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(cmd, env=env, cwd=str(course), stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL)
+        lab = Lab(f"http://127.0.0.1:{port}", token, course, home, progress, log, proc)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                lab.api("GET", "status")
+                lab.started_in = time.perf_counter() - start
+                return lab
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.2)
+        last_error = lab.log_tail()
+        lab.stop()
+        # the port may have been taken between free_port() and the bind: try another one
+    raise RuntimeError(f"JupyterLab did not start ({attempts} attempts). Last log:\n{last_error}")
+
+
+# ---- what a notebook should show -------------------------------------------------------------------
+
+# Runs in a separate Python from the notebook's folder: executes the notebook's code cells (as a kernel
+# would, displays are no-ops outside IPython) and, for each cell that displays a widget, counts the
+# plotly FigureWidgets inside the widget it builds.
+_COUNT_FIGURE_WIDGETS = r"""
+import ast, contextlib, io, json, sys
+import nbformat, ipywidgets
+from plotly.basewidget import BaseFigureWidget
+
+def figure_widgets(w):
+    if isinstance(w, BaseFigureWidget):
+        return 1
+    return sum(figure_widgets(c) for c in getattr(w, "children", ()) or ())
+
+nb = nbformat.read(sys.argv[1], as_version=4)
+widget_cells = set(json.loads(sys.argv[2]))
+ns, counts = {"__name__": "__main__"}, []
+with contextlib.redirect_stdout(io.StringIO()):
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        if index in widget_cells and tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+            exec(compile(tree, f"cell {index}", "exec"), ns)
+            counts.append(figure_widgets(eval(compile(last, f"cell {index}", "eval"), ns)))
+        else:
+            exec(compile(tree, f"cell {index}", "exec"), ns)
+print(json.dumps(counts))
+"""
+
+
+@dataclass
+class Expected:
+    """What a lesson shows once run: derived from the notebook file itself."""
+    plotly_outputs: int          # stored outputs with plotly's mimetype (ordinary figures)
+    widget_cells: list           # indices of cells whose stored output is a widget view
+    figure_widgets: list = field(default_factory=list)   # FigureWidgets inside each of those widgets
+
+    @property
+    def figures(self) -> int:
+        return self.plotly_outputs + sum(self.figure_widgets)
+
+    @property
+    def widgets(self) -> int:
+        return len(self.widget_cells)
+
+
+def expected_outputs(notebook: Path, env: dict | None = None, nice: int = 0) -> Expected:
+    """Count plotly figures in the stored outputs; build each widget (in a separate Python started in
+    the notebook's folder, at lower CPU priority with nice > 0) to count the FigureWidgets it holds."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    plotly, widget_cells = 0, []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            plotly += PLOTLY_MIME in data
+            if WIDGET_MIME in data:
+                widget_cells.append(index)
+    expected = Expected(plotly, widget_cells)
+    if widget_cells:
+        run = subprocess.run([sys.executable, "-c", _COUNT_FIGURE_WIDGETS, str(notebook), json.dumps(widget_cells)],
+                             cwd=str(notebook.parent), env=env, capture_output=True, text=True, timeout=300,
+                             preexec_fn=(lambda: os.nice(nice)) if nice and hasattr(os, "nice") else None)
+        if run.returncode != 0:
+            raise RuntimeError(f"Could not build the widgets of {notebook.name}:\n{run.stderr[-3000:]}")
+        expected.figure_widgets = json.loads(run.stdout.strip().splitlines()[-1])
+    return expected
+
+
+# ---- the browser ---------------------------------------------------------------------------------
+
+def launch(playwright, profile: Path):
+    """Debian's Chromium, headless, with a fresh profile (user-data-dir)."""
+    if not CHROMIUM.exists():
+        raise BrowserUnavailable(chromium_missing_message())
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, viewport=VIEWPORT)
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# URLs that never touch the network: inline data, in-page objects, the browser's own pages.
+LOCAL_SCHEMES = ("data", "blob", "about", "chrome", "chrome-extension")
+
+# Known, harmless console errors of JupyterLab itself: (substring, why it is allowed). Keep it narrow;
+# everything else fails the test. Empty: with JupyterLab 4.6.6, ipywidgets 8.1.9, plotly 7.1.0 and
+# anywidget 0.11.0 a course run logs no console error at all (checked on every lesson and exercise).
+# Known trap, avoided by the tests rather than allowed here: shutting a kernel down while its notebook is
+# still open makes a FigureWidget view log "Could not send widget sync message" on the next relayout, so
+# notebooks are closed before their kernels are deleted (close_documents).
+CONSOLE_NOISE = ()
+
+
+@dataclass
+class Watch:
+    """Everything a page asked for and complained about."""
+    requests: list = field(default_factory=list)
+    console_errors: list = field(default_factory=list)
+    page_errors: list = field(default_factory=list)
+
+    def attach(self, page):
+        self._handlers = [
+            ("request", lambda r: self.requests.append(r.url)),
+            ("websocket", lambda ws: self.requests.append(ws.url)),
+            ("console", lambda m: m.type == "error" and self.console_errors.append(
+                f"{m.text} [{(m.location or {}).get('url', '')}]")),
+            ("pageerror", lambda e: self.page_errors.append(str(e))),
+        ]
+        for event, handler in self._handlers:
+            page.on(event, handler)
+        return self
+
+    def detach(self, page):
+        for event, handler in getattr(self, "_handlers", ()):
+            page.remove_listener(event, handler)
+
+    def offsite(self) -> list:
+        bad = []
+        for url in self.requests:
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme in LOCAL_SCHEMES:
+                continue
+            if parts.hostname not in LOOPBACK_HOSTS:
+                bad.append(url)
+        return bad
+
+    def errors(self) -> list:
+        found = [e for e in self.console_errors if not any(noise in e for noise, _why in CONSOLE_NOISE)]
+        return found + [f"page error: {e}" for e in self.page_errors]
+
+
+# Close every document in the main area without "save changes?" dialogs (they are temp copies).
+_CLOSE_ALL = """async () => { const app = window.jupyterapp;
+  for (const w of Array.from(app.shell.widgets('main'))) {
+    if (w.context && w.context.model) { w.context.model.dirty = false; }
+    w.dispose(); } }"""
+
+
+def close_documents(page):
+    if loaded_app(page):
+        page.evaluate(_CLOSE_ALL)
+
+
+def open_notebook(page, lab: Lab, path: str, timeout: float = 90_000, reload: bool = False, clear: bool = True):
+    """Open a notebook and wait until its kernel is connected and idle. If JupyterLab is already loaded
+    in the page, the open documents are closed and the notebook is opened in the same app (a reload of
+    JupyterLab costs 1-3 s); otherwise, or with reload=True, the page loads the notebook's URL.
+    With clear=True the stored outputs are then cleared (see clear_outputs)."""
+    lab.wait_no_session(path)
+    if not reload and page.url.startswith(lab.base) and loaded_app(page):
+        page.evaluate(_CLOSE_ALL)
+        # commands are started, not awaited: page.evaluate has no timeout; the waits below have one
+        page.evaluate("p => { window.jupyterapp.commands.execute('docmanager:open', {path: p, factory: 'Notebook'}); }",
+                      path)
+        page.wait_for_function("p => { const w = window.jupyterapp.shell.currentWidget;"
+                               " return !!(w && w.context && w.context.path === p); }", arg=path, timeout=timeout)
+    else:
+        page.goto(lab.url(path))
+    page.wait_for_function(READY, timeout=timeout, polling=100)
+    if clear:
+        clear_outputs(page)
+
+
+def clear_outputs(page, timeout: float = 30_000):
+    """Clear the stored outputs and execution counts, so that no wait below can be satisfied by what
+    the notebook file already held (the lessons are stored with their outputs)."""
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'); }")
+    page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
+        return w.content.widgets.every(c => c.model.type !== 'code' ||
+                                       (c.model.executionCount === null && c.model.outputs.length === 0)); }""",
+                           timeout=timeout, polling=50)
+
+
+def run_all(page):
+    """Run all cells of the open notebook; returns performance.now() in the page when it was issued."""
+    return page.evaluate("""() => { const t = performance.now();
+        window.jupyterapp.commands.execute('notebook:run-all-cells'); return t; }""")
+
+
+def wait_all_executed(page, timeout: float = 180_000):
+    page.wait_for_function(ALL_EXECUTED, timeout=timeout, polling=100)
+
+
+def last_cell_output(page):
+    return page.locator(".jp-Notebook .jp-CodeCell").last.locator(".jp-OutputArea-output")
+
+
+def error_outputs(page) -> list:
+    texts = [t[:2000] for t in page.locator(ERROR_OUTPUTS).all_text_contents()]
+    for marker in WIDGET_FAILURE_TEXTS:
+        texts += [t[:500] for t in page.locator(".jp-OutputArea-output", has_text=marker).all_text_contents()]
+    return texts
+
+
+def widget_outputs(page):
+    """Outputs holding a rendered widget view (JupyterLab puts no data-mime-type on these)."""
+    return page.locator(".jp-Notebook .jp-OutputArea-output:has(> .jupyter-widgets)")
+
+
+def plotly_figures(page):
+    return page.locator(".jp-Notebook .js-plotly-plot")
+
+
+def rendered_figures(page) -> int:
+    """plotly figures that really drew something: a main SVG with a non-zero size."""
+    return page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')]
+        .filter(p => { const s = p.querySelector('svg.main-svg');
+                       return s && s.getAttribute('width') > 0 && s.getAttribute('height') > 0; }).length""")
+
+
+def figure_title(figure) -> str:
+    return (figure.locator(".gtitle").first.text_content() or "").strip()
+
+
+def figure_titles(page) -> list:
+    return [t.strip() for t in page.locator(".jp-Notebook .js-plotly-plot .gtitle").all_text_contents()]
+
+
+# ---- moving a widget -------------------------------------------------------------------------------
+
+CONTROLS = ".widget-dropdown select, .noUi-handle"
+
+
+class FigureDidNotChange(AssertionError):
+    """The control moved on the page, but the widget's figure stayed as it was."""
+
+
+@dataclass
+class Change:
+    control: str        # "dropdown" or "slider"
+    label: str          # the control's description
+    before: str         # control value before / after (dropdown option or slider readout)
+    after: str
+    title_before: str
+    title_after: str
+    ms: float | None    # page time from the input event to the new title in the DOM
+
+
+# Installed in the page before a change: records performance.now() of the first input event (keydown
+# or change) and of the first mutation of the figure's title text after it.
+_ARM = """([fig, before]) => {
+  const probe = {t0: null, t1: null};
+  const mark = () => { if (probe.t0 === null) probe.t0 = performance.now(); };
+  document.addEventListener('keydown', mark, {capture: true, once: true});
+  document.addEventListener('change', mark, {capture: true, once: true});
+  const title = () => { const t = fig.querySelector('.gtitle'); return t ? t.textContent.trim() : ''; };
+  const obs = new MutationObserver(() => {
+    if (probe.t1 === null && title() !== before) { probe.t1 = performance.now(); obs.disconnect(); } });
+  obs.observe(fig, {subtree: true, childList: true, characterData: true, attributes: false});
+  window.__ceasefireProbe = probe; }"""
+
+
+def change_widget(page, widget, timeout: float = 15_000, step: int = 1) -> Change:
+    """Move the first control of a widget output as a person would (a dropdown: choose another option;
+    a slider: arrow key on its handle), check the control really changed on the page, then wait for
+    the widget's figure title to change. Raises FigureDidNotChange if it does not within `timeout`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    figure = widget.locator(".js-plotly-plot").first
+    expect(figure.locator(".gtitle").first).to_be_attached(timeout=timeout)
+    control = widget.locator(CONTROLS).first
+    control.scroll_into_view_if_needed()
+    tag = control.evaluate("e => e.tagName.toLowerCase()")
+    title_before = figure_title(figure)
+    page.evaluate(_ARM, [figure.element_handle(), title_before])
+    if tag == "select":
+        label = (control.locator("xpath=../label").first.text_content() or "").strip()
+        options = control.locator("option").all_text_contents()
+        index = control.evaluate("e => e.selectedIndex")
+        before = options[index]
+        target = (index + step) % len(options)
+        control.select_option(index=target)
+        after = options[target]
+        expect(control).to_have_js_property("selectedIndex", target, timeout=5_000)
+        kind = "dropdown"
+    else:
+        slider = control.locator("xpath=ancestor::div[contains(@class, 'widget-slider')][1]")
+        label = (slider.locator("label").first.text_content() or "").strip()
+        readout = slider.locator(".widget-readout").first
+        before = readout_text(readout)
+        at_max = control.get_attribute("aria-valuenow") == control.get_attribute("aria-valuemax")
+        control.focus()
+        for _ in range(abs(step)):
+            control.press("ArrowLeft" if at_max or step < 0 else "ArrowRight")
+        try:
+            expect(readout).not_to_have_text(before, timeout=5_000)
+        except AssertionError as exc:
+            raise AssertionError(f"The slider {label!r} did not move on the page (readout {before!r})") from exc
+        after = readout_text(readout)
+        kind = "slider"
+    try:
+        expect(figure.locator(".gtitle").first).not_to_have_text(title_before, timeout=timeout)
+    except (AssertionError, PlaywrightTimeout):
+        raise FigureDidNotChange(
+            f"{kind} {label!r} moved from {before!r} to {after!r}, but the figure's title stayed "
+            f"{title_before!r} for {timeout / 1000:g} s") from None
+    probe = page.evaluate("() => window.__ceasefireProbe")
+    ms = probe["t1"] - probe["t0"] if probe and probe["t0"] is not None and probe["t1"] is not None else None
+    return Change(kind, label, before, after, title_before, figure_title(figure), ms)
+
+
+def readout_text(readout) -> str:
+    # ipywidgets 8 readouts are contenteditable divs
+    return (readout.text_content() or "").strip()
+
+
+# ---- editing a cell --------------------------------------------------------------------------------
+
+def cell(page, index: int):
+    return page.locator(".jp-Notebook .jp-Cell").nth(index)
+
+
+def activate(page, index: int):
+    page.evaluate("i => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = i; }", index)
+
+
+def run_above(page, index: int, timeout: float = 120_000):
+    """Run the code cells above cell `index` (its imports, its data) and wait for them to finish."""
+    activate(page, index)
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-above'); }")
+    page.wait_for_function("""i => { const w = window.jupyterapp.shell.currentWidget;
+        if (w.node.querySelector(%r)) return true;
+        const k = w.sessionContext.session.kernel;
+        return k.status === 'idle' && w.content.widgets.slice(0, i)
+          .filter(c => c.model.type === 'code').every(c => c.model.executionCount !== null); }""" % ERROR_OUTPUTS,
+                           arg=index, timeout=timeout, polling=100)
+    errors = error_outputs(page)
+    assert not errors, f"error output in the cells above cell {index}:\n{errors[0][:3000]}"
+
+
+def run_cells(page, indices, timeout: float = 120_000):
+    """Run the given cells one after the other, as Shift+Enter on each would, and wait until each has a
+    new execution count (a cell run before gets a higher one) and the kernel is idle."""
+    indices = list(indices)
+    before = page.evaluate("ix => ix.map(i => window.jupyterapp.shell.currentWidget.content.widgets[i].model.executionCount)",
+                           indices)
+    for index in indices:
+        activate(page, index)
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-cell'); }")
+    page.wait_for_function("""([ix, before]) => { const w = window.jupyterapp.shell.currentWidget;
+        if (w.node.querySelector(%r)) return true;
+        const k = w.sessionContext.session.kernel;
+        return k.status === 'idle' && ix.every((i, n) => { const c = w.content.widgets[i].model.executionCount;
+                                                            return c !== null && c !== before[n]; }); }""" % ERROR_OUTPUTS,
+                           arg=[indices, before], timeout=timeout, polling=100)
+    errors = error_outputs(page)
+    assert not errors, f"error output after running cells {list(indices)}:\n{errors[0][:3000]}"
+
+
+def cell_source(page, index: int) -> str:
+    return page.evaluate("i => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel.getSource()",
+                         index)
+
+
+def type_into_cell(page, index: int, source: str):
+    """Click into the cell's editor, select everything, type the new source line by line."""
+    editor = cell(page, index).locator(".cm-content").first
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.press("Delete")
+    lines = source.split("\n")
+    for number, line in enumerate(lines):
+        page.keyboard.type(line)
+        if number < len(lines) - 1:
+            page.keyboard.press("Enter")
+            # the editor may auto-indent a new line: remove whatever it put there
+            page.keyboard.press("Shift+Home")
+            page.keyboard.press("Delete")
+    typed = cell_source(page, index)
+    if typed != source:
+        raise AssertionError(f"The editor holds {typed!r} after typing {source!r}")
+
+
+def run_cell_with_keyboard(page):
+    page.keyboard.press("Shift+Enter")
+
+
+# ---- pictures ----------------------------------------------------------------------------------------
+
+def screenshot_notebook(page, path: Path, max_height: int = 14_000):
+    """The whole notebook in one picture: the viewport is made as tall as the notebook for the shot."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("""() => { const n = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')
+                                                 || document.querySelector('.jp-NotebookPanel .jp-Notebook');
+                                      return n ? n.scrollHeight : 0; }""")
+    size = page.viewport_size
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    try:
+        page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height + 200, max_height))})
+        page.evaluate("""() => { for (const e of document.querySelectorAll('.jp-NotebookPanel .jp-WindowedPanel-outer'))
+                                   e.scrollTop = 0; }""")
+        page.wait_for_timeout(400)   # plotly's responsive relayout after the resize
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(size)
