@@ -164,3 +164,35 @@ def test_rerun_gives_the_same_gradebook_and_reuses_finished_work(graded):
           forbidden=[ROOT / "solutions"], log=lambda *_: None)
     assert graded["out"].read_text() == before
     assert sorted(p.name for p in graded["out"].with_name("gradebook.csv.parts").iterdir()) == parts
+
+
+def test_a_grader_killed_midway_loses_nothing_already_graded(tmp_path):
+    """Kill the grade command after its first finished submission; the re-run reuses that result as is."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    paths = []
+    for n in range(4):
+        folder = tmp_path / "subs" / f"student{n}"
+        folder.mkdir(parents=True)
+        (folder / f"{LESSON}.ipynb").write_bytes(builders()["correct"]())
+        paths.append(folder / f"{LESSON}.ipynb")
+    out, parts = tmp_path / "gradebook.csv", tmp_path / "gradebook.csv.parts"
+    command = [sys.executable, "-m", "ceasefire.cli", "grade", *map(str, paths), "--out", str(out),
+               "--feedback", str(tmp_path / "fb"), "--jobs", "1"]
+    grader = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (parts.exists() and list(parts.glob("*.json"))):
+        time.sleep(0.05)
+    os.killpg(grader.pid, signal.SIGKILL)
+    grader.wait()
+    finished = {p.name: p.stat().st_mtime_ns for p in parts.glob("*.json")}
+    assert 1 <= len(finished) < 4 and not out.exists()
+    assert subprocess.run(command, cwd=ROOT, capture_output=True).returncode == 0
+    assert {p.name: p.stat().st_mtime_ns for p in parts.glob("*.json") if p.name in finished} == finished
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 4 * len(QUESTIONS) and {r["status"] for r in rows} == {"correct"}
