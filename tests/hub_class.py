@@ -340,13 +340,7 @@ class Hub:
         if proxy is not None and proxy not in spawned:          # the hub had crashed: its proxy lives on
             proxy.terminate()
             spawned.append(proxy)
-        _, alive = psutil.wait_procs(spawned, timeout=10)
-        for proc in alive:
-            try:
-                proc.kill()
-            except psutil.NoSuchProcess:
-                pass
-        return alive
+        return _kill_survivors(spawned)
 
     def _proxy_from_pid_file(self):
         import psutil
@@ -614,13 +608,7 @@ class Class:
             serving = _children_of(self.repo.process)          # git daemon's per-connection children
             leftovers = self.hub.stop()
             self.repo.stop()
-            _, alive = psutil.wait_procs(serving, timeout=10)
-            for proc in alive:
-                try:
-                    proc.kill()
-                except psutil.NoSuchProcess:
-                    pass
-            self.leftovers = leftovers + alive
+            self.leftovers = leftovers + _kill_survivors(serving)
         return self.leftovers
 
     def __enter__(self):
@@ -639,6 +627,18 @@ class Class:
         with ThreadPoolExecutor(len(names)) as pool:
             futures = {name: pool.submit(function, self.students[name]) for name in names}
             return {name: future.result() for name, future in futures.items()}
+
+
+def _kill_survivors(processes) -> list:
+    """Give `processes` 10 s to exit, kill the ones still there, return those (a clean stop returns [])."""
+    import psutil
+    _, alive = psutil.wait_procs(processes, timeout=10)
+    for proc in alive:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+    return alive
 
 
 def _children_of(process) -> list:

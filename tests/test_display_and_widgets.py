@@ -147,8 +147,10 @@ def test_explorer_years_change_updates_range_and_points():
 
 
 def test_explorer_handles_an_empty_selection():
+    assert not ((TIMELINE["category"] == "humanitarian") & (TIMELINE["date"].dt.year == 2013)).any()
     explorer = TimelineExplorer(TIMELINE)
     explorer.years.value = (2013, 2013)
     explorer.category.value = "humanitarian"
-    if sum(len(t.x) for t in explorer.figure.data) == 0:
-        assert "No humanitarian events" in explorer.description.value
+    assert sum(len(t.x) for t in explorer.figure.data) == 0
+    assert explorer.figure.layout.title.text == "Timeline, 2013: humanitarian events (0)"
+    assert "No humanitarian events" in explorer.description.value

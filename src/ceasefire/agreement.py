@@ -182,10 +182,8 @@ def phase_title(phase: str, count: int) -> str:
 def phase_description(rows: pd.DataFrame, phase: str) -> str:
     if rows.empty:
         return f"No event of the course timeline falls in the phase '{phase}'."
-    counts = rows["category"].value_counts()
-    parts = ", ".join(f"{counts[c]} {c}" for c in EVENT_CATEGORIES if c in counts)
     first, last = rows.iloc[0], rows.iloc[-1]
-    return (f"Dots on a time axis, one lane per kind of event ({parts}); a shaded band marks the planned seven "
+    return (f"Dots on a time axis, one lane per kind of event ({figures.category_counts(rows)}); a shaded band marks the planned seven "
             f"days from 12 September and a dashed line the Geneva talks of 9 September. The first event shown is "
             f"on {short_date(first['date'])} ({first['event']}); the last on {short_date(last['date'])} "
             f"({last['event']}).")

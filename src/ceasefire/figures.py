@@ -30,11 +30,16 @@ def timeline_title(category: str, years, count: int) -> str:
     return f"Timeline, {span}: {what} ({count})"
 
 
+def category_counts(rows: pd.DataFrame) -> str:
+    """'3 diplomacy, 2 military': how many events of each kind, in the lanes' order."""
+    counts = rows["category"].value_counts()
+    return ", ".join(f"{counts[c]} {c}" for c in EVENT_CATEGORIES if c in counts)
+
+
 def timeline_description(rows: pd.DataFrame, category: str, years) -> str:
     if rows.empty:
         return f"No {'' if category == ALL else category + ' '}events in the course timeline for the years chosen."
-    counts = rows["category"].value_counts()
-    parts = ", ".join(f"{counts[c]} {c}" for c in EVENT_CATEGORIES if c in counts)
+    parts = category_counts(rows)
     first, last = rows.iloc[0], rows.iloc[-1]
     return (f"Dots on a time axis, one lane per kind of event: {parts}. The first shown is "
             f"{first['date']:%d %B %Y} ({first['event']}); the last is {last['date']:%d %B %Y} ({last['event']}).")

@@ -11,7 +11,6 @@ Nothing here downloads anything: Chromium is the system package (/usr/bin/chromi
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,16 +23,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ceasefire.release import make_release
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 # Debian's package; CEASEFIRE_CHROMIUM may point at another Chromium build (or at nothing, to try the skip).
 CHROMIUM = Path(os.environ.get("CEASEFIRE_CHROMIUM") or "/usr/bin/chromium")
 ENABLE_HINT = "install Debian's chromium to enable the browser tests: sudo apt-get install chromium"
 REQUIRE_ENV = "CEASEFIRE_REQUIRE_BROWSER"
-
-# What a course folder needs at run time. solutions/ is not copied: students never have it (the tests
-# read solutions/keys.yml from the checkout itself).
-COURSE_PARTS = ("course.yml", "data", "lessons", "exercises")
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -80,15 +77,9 @@ def loaded_app(page) -> bool:
 # ---- the course copy and the server -------------------------------------------------------------------
 
 def copy_course(target: Path, root: Path = ROOT) -> Path:
-    """A throw-away copy of what a student opens (JupyterLab autosaves the notebooks it opens)."""
-    target.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".nbval-probe-*", ".ceasefire-progress*")
-    for part in COURSE_PARTS:
-        source = root / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=ignore)
-        elif source.is_file():
-            shutil.copy2(source, target / part)
+    """A throw-away student release of the course: what a student opens, and JupyterLab autosaves the
+    notebooks it opens, so never the repository itself."""
+    make_release(root, target)
     return target
 
 
