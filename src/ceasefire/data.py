@@ -24,7 +24,27 @@ from ceasefire.paths import course_root, data_dir as default_data_dir
 PARAGRAPH_IDS = tuple(f"P{n:02d}" for n in range(1, 20))
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
-SOURCE_KINDS = ("primary", "wire", "press", "partisan", "dataset", "article", "reference")
+# What kind of document a source is. primary: the issuer's own publication (a government, the UN, an
+# inquiry); wire/newspaper: a news agency or newspaper of record; press: other outlets; scholarly:
+# research; partisan: an outlet speaking for one side (state media, party media), cited only for what
+# that side said or did; reference: gazetteers and encyclopaedias (coordinates only).
+SOURCE_KINDS = ("primary", "wire", "newspaper", "press", "scholarly", "partisan", "reference", "dataset",
+                "article")
+# Who is speaking: the outlet's or issuer's position. The side (an actors.csv id) is the party whose own
+# words and deeds a source with that position can evidence; None for positions that speak for no party.
+POSITION_SIDES = {
+    "independent": None, "academic": None, "humanitarian": None, "advocacy": None, "un": None,
+    "intergovernmental": None, "chinese-state-media": None, "qatari-state-funded": None,
+    "kurdish-party-aligned": None, "us-government-funded": None,
+    "us-government": "united-states", "russian-government": "russia", "russian-state-media": "russia",
+    "russian-government-owned": "russia", "syrian-government": "syrian-government",
+    "syrian-state-media": "syrian-government", "turkish-government": "turkey",
+    "turkish-state-media": "turkey", "opposition-aligned": "opposition",
+}
+POSITIONS = tuple(POSITION_SIDES)
+# What a timeline row reports: something that happened, what an inquiry or court found, or what one
+# party said (its position, claim or accusation). Findings and positions name who speaks.
+STATEMENTS = ("event", "finding", "position")
 STATEMENT_KINDS = ("fact claim", "opinion", "recommendation", "question", "caption", "cross-link",
                    "disclaimer")
 TOPICS = ("agreement-terms", "february-deal", "enforcement", "intelligence-sharing", "deconfliction",
@@ -34,17 +54,17 @@ SLIP_KINDS = ("spelling", "wording", "factual", "chronology", "overstatement", "
 ACTOR_KINDS = ("state", "state-coalition", "armed-group", "political-body", "international-body")
 ASSAD_STANCES = ("supports", "opposes", "undecided", "not-applicable", "unknown")
 EVENT_CATEGORIES = ("diplomacy", "military", "humanitarian")
-DATE_PRECISIONS = ("day", "approx")
+DATE_PRECISIONS = ("day", "approx", "month")
 AGREEMENTS = ("feb-2016", "sep-2016")
 ENFORCEMENT = ("none", "political", "mutual-withdrawal", "un-endorsement", "unknown")
 OVERLAPS = ("shared", "partial", "opposed")
-TIMELINE_SPAN = (dt.date(2013, 1, 1), dt.date(2016, 12, 31))
+TIMELINE_SPAN = (dt.date(2013, 1, 1), dt.date(2017, 12, 31))   # 2017: the inquiries' later findings
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str                  # id, text, choice, date, month, int, float, paragraph, url
+    kind: str                  # id, text, choice, date, month, moment, int, float, paragraph, url
     required: bool = True
     choices: tuple = ()
     multi: bool = False        # several values joined by ';'
@@ -82,12 +102,26 @@ def _timeline_span(rows, label):
             f"{low} to {high}." for r in rows if isinstance(r["date"], dt.date) and not low <= r["date"] <= high]
 
 
+def _speaker_named(rows, label):
+    return [f"{label}, line {r['_line']}, column 'speaker': a {r['statement']} needs the actor who made it."
+            for r in rows if r.get("statement") in ("finding", "position") and not r.get("speaker")]
+
+
+def _runs_forward(rows, label):
+    return [f"{label}, line {r['_line']}: 'end' ({r['end']}) is before 'start' ({r['start']})."
+            for r in rows if isinstance(r["start"], dt.datetime) and isinstance(r["end"], dt.datetime)
+            and r["end"] < r["start"]]
+
+
 TABLES = {t.name: t for t in (
     Table("sources", "sources.csv", "source_id", (
         Column("source_id", "id"), Column("kind", "choice", choices=SOURCE_KINDS),
+        Column("position", "choice", choices=POSITIONS),
         Column("publisher", "text"), Column("title", "text"),
-        Column("date", "date", required=False), Column("url", "url", required=False)),
-        "every source cited by the other tables"),
+        Column("date", "date", required=False), Column("date_precision", "choice", choices=DATE_PRECISIONS),
+        Column("canonical", "text", required=False), Column("url", "url", required=False)),
+        "every source cited by the other tables: publisher, title and date of the original; url is where we "
+        "read it, and canonical names the original whenever that address is a copy"),
     Table("article_map", "article_map.csv", "paragraph", (
         Column("paragraph", "paragraph"), Column("kind", "choice", choices=STATEMENT_KINDS),
         Column("topics", "choice", choices=TOPICS, multi=True), Column("lesson", "id", ref="lessons"),
@@ -112,11 +146,17 @@ TABLES = {t.name: t for t in (
         "places with coordinates (map_lat/map_lon nudged for display where the coarse coast misplaces them)"),
     Table("timeline", "timeline.csv", "", (
         Column("date", "date"), Column("date_precision", "choice", choices=DATE_PRECISIONS),
+        Column("statement", "choice", choices=STATEMENTS),
+        Column("speaker", "id", required=False, ref="actors"),
         Column("event", "text"), Column("category", "choice", choices=EVENT_CATEGORIES),
         Column("actors", "id", multi=True, ref="actors"),
         Column("place", "id", required=False, ref="places"),
         Column("paragraph", "paragraph", required=False, ref="article_map"), _src()),
-        "dated events, 2013 to 2016", (_timeline_span,)),
+        "dated events, findings and party positions, 2013 to 2017", (_timeline_span, _speaker_named)),
+    Table("key_dates", "key_dates.csv", "key_id", (
+        Column("key_id", "id"), Column("start", "moment"), Column("end", "moment"),
+        Column("label", "text"), Column("actors", "id", multi=True, ref="actors"), _src()),
+        "the dates that several lessons use (truce periods, the deal's start), defined once", (_runs_forward,)),
     Table("terms", "terms.csv", "term_id", (
         Column("term_id", "text"), Column("agreement", "choice", choices=AGREEMENTS),
         Column("term", "text"), Column("parties", "id", multi=True, ref="actors"),
@@ -169,6 +209,8 @@ def _parse_cell(column: Column, raw: str):
         return dt.date.fromisoformat(text), None
     if column.kind == "month":
         return dt.date.fromisoformat(text + "-01"), None
+    if column.kind == "moment":
+        return dt.datetime.fromisoformat(text), None
     if column.kind == "int":
         return int(text), None
     if column.kind == "float":
@@ -191,6 +233,13 @@ def _check_value(column: Column, value: str):
             dt.date.fromisoformat(value)
         except ValueError:
             return f"{value!r} is not a valid date (write it as YYYY-MM-DD, e.g. 2016-09-12)"
+    if kind == "moment":
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", value):
+                raise ValueError
+            dt.datetime.fromisoformat(value)
+        except ValueError:
+            return f"{value!r} is not a valid date or time (YYYY-MM-DD or YYYY-MM-DD HH:MM, local time)"
     if kind == "month":
         try:
             if not re.fullmatch(r"\d{4}-\d{2}", value):
@@ -307,7 +356,7 @@ def _to_frame(table: Table, rows) -> pd.DataFrame:
     frame = pd.DataFrame([{k: v for k, v in row.items() if k != "_line"} for row in rows],
                          columns=list(table.column_names))
     for column in table.columns:
-        if column.kind in ("date", "month"):
+        if column.kind in ("date", "month", "moment"):
             frame[column.name] = pd.to_datetime(frame[column.name])
         elif column.kind == "int":
             frame[column.name] = frame[column.name].astype("int64")
@@ -341,6 +390,9 @@ def check_all(folder=None, root=None) -> list:
         load_outline(folder)
     except DataError as exc:
         problems.extend(exc.problems)
+    if not problems:
+        from ceasefire import sourcing   # the source rules need well-formed tables to read
+        problems.extend(sourcing.problems(folder))
     return problems
 
 
@@ -378,6 +430,10 @@ def source_label(row, full: bool = False) -> str:
     date = row["date"]
     if pd.isna(date):
         return f"{row['publisher']}, undated" if full else str(row["publisher"])
+    if row.get("date_precision") == "month":
+        return f"{row['publisher']}, {date:%b %Y}"
+    if row.get("date_precision") == "approx":
+        return f"{row['publisher']}, about {short_date(date)}"
     return f"{row['publisher']}, {short_date(date)}"
 
 
@@ -407,8 +463,11 @@ def sources_html(ids, sources: pd.DataFrame) -> str:
     items = []
     for row in _cited_rows(ids, sources):
         label = html.escape(source_label(row, full=True))
-        link = f" {_link(row['url'], 'link')}" if row["url"] else ""
-        items.append(f"<li><b>{label}</b> ({html.escape(row['kind'])}): {html.escape(row['title'])}.{link} "
+        who = html.escape(row["kind"] + ("" if row.get("position") in ("", "independent", None)
+                                          else f"; {row['position'].replace('-', ' ')}"))
+        original = f" Original: {html.escape(row['canonical'])}." if row.get("canonical") else ""
+        link = f" {_link(row['url'], 'consulted copy' if original else 'link')}" if row["url"] else ""
+        items.append(f"<li><b>{label}</b> ({who}): {html.escape(row['title'])}.{original}{link} "
                      f"<code>{html.escape(row['source_id'])}</code></li>")
     return "<ul>" + "".join(items) + "</ul>"
 
@@ -433,6 +492,15 @@ def terms(folder=None): return load_table("terms", folder)
 def interests(folder=None): return load_table("interests", folder)
 def deaths_monthly(folder=None): return load_table("deaths_monthly", folder)
 def deaths_daily(folder=None): return load_table("deaths_daily", folder)
+def key_dates(folder=None): return load_table("key_dates", folder)
+
+
+def key_date(key_id: str, folder=None) -> tuple:
+    """(start, end) of one key date of key_dates.csv as Timestamps: key_date("sep-army-calm")."""
+    table = key_dates(folder).set_index("key_id")
+    if key_id not in table.index:
+        raise CourseError(f"There is no key date {key_id!r} in key_dates.csv. Known: {', '.join(table.index)}.")
+    return table.loc[key_id, "start"], table.loc[key_id, "end"]
 
 
 # ---- the base map ----------------------------------------------------------------------------------
