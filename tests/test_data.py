@@ -36,7 +36,7 @@ def test_content_floor_of_the_foundation_issue():
     timeline = data.timeline()
     assert len(timeline) >= 30
     assert timeline["date"].min() >= pd.Timestamp("2013-01-01")
-    assert timeline["date"].max() <= pd.Timestamp("2016-12-31")
+    assert timeline["date"].max() <= pd.Timestamp("2017-12-31")
     assert set(timeline["category"]) == {"diplomacy", "military", "humanitarian"}
     assert set(data.terms()["agreement"]) == {"feb-2016", "sep-2016"}
     assert {"syrian-government", "russia", "united-states", "turkey", "jfs", "isis", "ypg-sdf"} <= set(data.actors()["actor_id"])
@@ -240,7 +240,26 @@ def test_not_utf8(data_copy):
 
 def test_timeline_outside_the_course_span(data_copy):
     edit_csv(data_copy / "timeline.csv", "2016-09-12,", "2019-09-12,")
-    assert "is outside the course's span 2013-01-01 to 2016-12-31" in _error("timeline", data_copy)
+    assert "is outside the course's span 2013-01-01 to 2017-12-31" in _error("timeline", data_copy)
+
+
+def test_a_finding_or_a_position_must_name_its_speaker(data_copy):
+    edit_csv(data_copy / "timeline.csv", ",position,united-states,", ",position,,")
+    assert "a position needs the actor who made it" in _error("timeline", data_copy)
+
+
+def test_key_dates_must_run_forward_and_be_real_times(data_copy):
+    edit_csv(data_copy / "key_dates.csv", "2016-09-18 23:59", "2016-09-11 23:59")
+    assert "'end' (2016-09-11 23:59:00) is before 'start'" in _error("key_dates", data_copy)
+    edit_csv(data_copy / "key_dates.csv", "2016-09-11 23:59", "2016-09-31 25:00")
+    assert "is not a valid date or time" in _error("key_dates", data_copy)
+
+
+def test_key_date_returns_timestamps_and_names_unknown_ids():
+    start, end = data.key_date("sep-army-calm")
+    assert (start, end) == (pd.Timestamp("2016-09-12 19:00"), pd.Timestamp("2016-09-18 23:59"))
+    with pytest.raises(CourseError, match="no key date 'nope'"):
+        data.key_date("nope")
 
 
 def test_all_problems_are_reported_at_once(data_copy):

@@ -90,3 +90,23 @@ def test_partisan_outlets_are_cited_only_for_their_own_side():
     # Reference works: coordinates only.
     assert sourcing.citation_problems({"places": [{"_line": 2, "source": "wiki"}]}, sources) == []
     assert "coordinates only" in sourcing.citation_problems({"timeline": [{"_line": 2, "source": "wiki"}]}, sources)[0]
+
+
+def test_no_document_is_listed_twice():
+    sources = data.sources()
+    urls = sources.loc[sources["url"] != "", "url"]
+    assert list(urls[urls.duplicated()]) == []
+
+
+def test_strength_counts_classes_and_the_facts_resting_on_strong_sources(tmp_path):
+    (tmp_path / "sources.csv").write_text(
+        "source_id,kind,position,publisher,title,date,date_precision,canonical,url\n"
+        "article,article,russian-government-owned,Russia Direct,The column,2016-09-01,month,,\n"
+        "un-a,primary,un,United Nations,A,2016-02-26,day,,https://press.un.org/a\n"
+        "blog-b,press,independent,Someone,B,2016-02-26,day,,https://example.org/b\n", encoding="utf-8")
+    (tmp_path / "slips.csv").write_text(
+        "slip_id,paragraph,article_says,record_says,kind,source\n"
+        "S1,P01,x,y,wording,un-a;blog-b\nS2,P01,x,y,wording,blog-b\nS3,P01,x,y,wording,article\n", encoding="utf-8")
+    figures = sourcing.strength(tmp_path)
+    assert figures["classes"] == {"the column": 1, "primary": 1, "other press": 1}
+    assert (figures["facts"], figures["facts_on_primary_or_wire"]) == (2, 1)

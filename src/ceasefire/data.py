@@ -157,6 +157,11 @@ TABLES = {t.name: t for t in (
         Column("key_id", "id"), Column("start", "moment"), Column("end", "moment"),
         Column("label", "text"), Column("actors", "id", multi=True, ref="actors"), _src()),
         "the dates that several lessons use (truce periods, the deal's start), defined once", (_runs_forward,)),
+    # Sourced prose that lessons show (one home for it: loaded and checked like every table).
+    # -- lesson 01 and 02 tables --
+    # -- lesson 03 tables --
+    # -- lesson 04 tables --
+    # -- lesson 05 tables --
     Table("terms", "terms.csv", "term_id", (
         Column("term_id", "text"), Column("agreement", "choice", choices=AGREEMENTS),
         Column("term", "text"), Column("parties", "id", multi=True, ref="actors"),

@@ -153,3 +153,36 @@ def problems(folder=None) -> list:
         rows, _ = data.read_rows(table, base / table.filename)
         tables[name] = rows
     return found + citation_problems(tables, by_id)
+
+
+# ---- how strong the evidence is, in figures (data/README.md and the closing notes quote them) ---------
+
+CLASSES = {"primary": "primary", "wire": "wire or newspaper", "newspaper": "wire or newspaper",
+           "press": "other press", "scholarly": "other press", "partisan": "partisan, labelled",
+           "reference": "reference", "dataset": "dataset", "article": "the column"}
+STRONG = ("primary", "wire", "newspaper", "dataset")
+# Tables made by `make data` from the raw files: counted once as the dataset, not row by row.
+DERIVED = ("deaths_monthly", "deaths_daily", "places")
+
+
+def strength(folder=None) -> dict:
+    """Sources per class, and how many hand-written rows of the other tables (facts) rest on at least
+    one primary, wire, newspaper or dataset source."""
+    base = data.default_data_dir() if folder is None else data.Path(folder)
+    rows, _ = data.read_rows(data.TABLES["sources"], base / "sources.csv")
+    kind = {row["source_id"]: row["kind"] for row in rows}
+    classes = {}
+    for row in rows:
+        label = CLASSES.get(row["kind"], row["kind"])
+        classes[label] = classes.get(label, 0) + 1
+    facts = strong = 0
+    for name, table in data.TABLES.items():
+        if name == "sources" or name in DERIVED or "source" not in table.column_names:
+            continue
+        for row in data.read_rows(table, base / table.filename)[0]:
+            cited = data.split(row.get("source") or "")
+            if cited == ["article"] or not cited:
+                continue   # the column's own words: not a fact about the record
+            facts += 1
+            strong += any(kind.get(s) in STRONG for s in cited)
+    return {"classes": classes, "facts": facts, "facts_on_primary_or_wire": strong}
