@@ -2,6 +2,7 @@
 
 import math
 
+import pandas as pd
 import pytest
 
 from ceasefire import casualties, data, display
@@ -76,12 +77,50 @@ def test_two_day_totals():
     totals = casualties.two_day_totals(DAILY)
     assert totals["deaths"].tolist() == [208, 23]
     assert totals["days"].tolist() == ["26-27 Apr 2016", "13-14 Sep 2016"]
+    assert "late on 27 Apr (reported 28 Apr)" in totals["what"].iloc[0]     # W1: he spoke on the 27th
+    assert "before de Mistura's briefing of 28 Apr" not in " ".join(totals["what"])
+    assert set(";".join(totals["source"]).split(";")) <= SOURCE_IDS
+
+
+def test_two_day_totals_reads_its_windows_from_a_table():
+    windows = data.load_table("two_day_windows")
+    one = windows[windows["window_id"] == "september-start"]
+    assert casualties.two_day_totals(DAILY, one)["deaths"].tolist() == [23]
+    wide = windows.copy()
+    wide.loc[0, "last"] = pd.Timestamp("2016-04-29")          # three days, not two
+    with pytest.raises(CourseError, match="should have 2 rows"):
+        casualties.two_day_totals(DAILY, wide)
+
+
+def test_april_counts_need_de_misturas_window(monkeypatch):
+    windows = data.load_table("two_day_windows")
+    monkeypatch.setattr(casualties, "_table", lambda name, given: windows[windows["window_id"] != "de-mistura-48h"]
+                        if name == "two_day_windows" else data.load_table(name))
+    with pytest.raises(CourseError, match="de-mistura-48h"):
+        casualties.april_2016_counts(MONTHLY, DAILY)
 
 
 def test_column_guide_covers_every_column_of_the_monthly_table():
-    named = " ".join(casualties.column_guide()["column"])
+    guide = casualties.column_guide()
+    named = " ".join(guide["column"])
     for column in MONTHLY.columns.drop("source"):
         assert column in named
+    assert set(guide["source"]) == {"ucdp-ged-syria"}
+
+
+def test_shaded_periods_come_from_the_key_dates():
+    periods = casualties.shaded_periods()
+    assert [p[4] for p in periods] == ["feb-cessation", "sep-army-calm"]
+    assert (periods[0][0], periods[0][1]) == data.key_date("feb-cessation")
+    assert (periods[1][0], periods[1][1]) == data.key_date("sep-army-calm")     # 12 Sep 19:00 to 18 Sep 23:59
+    assert periods[1][2].endswith("12-18 Sep") and periods[0][2].endswith("27 Feb - 18 Apr")
+    assert casualties.truce_start() == pd.Timestamp("2016-02-27")
+
+
+def test_shaded_periods_reject_an_unknown_key_date():
+    bad = pd.DataFrame({"key_id": ["no-such-day"], "label": ["x"], "actors": ["un"], "source": ["un-sc12261"]})
+    with pytest.raises(CourseError, match="no key date 'no-such-day'"):
+        casualties.shaded_periods(bad)
 
 
 def test_monthly_figure():
@@ -90,15 +129,18 @@ def test_monthly_figure():
     assert list(fig.data[0].y) == MONTHLY["deaths"].tolist()[:12]
     assert list(fig.data[1].y) == MONTHLY["civilians"].tolist()[:12]
     shapes = [(s.x0, s.x1) for s in fig.layout.shapes]
-    assert shapes == [("2016-02-27", "2016-04-19"), ("2016-09-12", "2016-09-20")]
+    assert shapes == [("2016-02-27 00:00", "2016-04-18 23:59"), ("2016-09-12 19:00", "2016-09-18 23:59")]
     assert any("eroding" in a.text for a in fig.layout.annotations)
     text = display.description_of(fig)
     assert "May 2016 (1,982)" in text and "February 2016 (3,495)" in text and "27 Feb to 18 Apr" in text
+    assert "12 to 18 Sep 2016" in text and "19 Sep" not in text
 
 
-def test_monthly_figure_rejects_months_outside_the_data():
-    with pytest.raises(CourseError, match="data run from 2016-01"):
-        casualties.monthly_deaths_figure(MONTHLY, "2015-01", "2015-12")
+@pytest.mark.parametrize("first, last, message", [
+    ("2015-01", "2015-12", "data run from 2016-01"), ("April", "2016-05", "YYYY-MM"), (None, "2016-05", "YYYY-MM")])
+def test_monthly_figure_rejects_bad_months(first, last, message):
+    with pytest.raises(CourseError, match=message):
+        casualties.monthly_deaths_figure(MONTHLY, first, last)
 
 
 def test_daily_figure():
@@ -108,9 +150,11 @@ def test_daily_figure():
     assert [a.text for a in fig.layout.annotations if "Apr 2016:" in a.text or "Sep 2016:" in a.text] == [
         "26-27 Apr 2016: 208", "13-14 Sep 2016: 23"]
     assert "26-27 Apr 2016, 208 deaths" in display.description_of(fig)
+    with pytest.raises(CourseError, match="YYYY-MM-DD"):
+        casualties.daily_deaths_figure(DAILY, "spring", "2016-05-01")
 
 
-# ---- terms and causes -------------------------------------------------------------------------------
+# ---- terms, the text and the causes ----------------------------------------------------------------
 
 def test_february_terms():
     feb = casualties.february_terms(TERMS)
@@ -118,22 +162,55 @@ def test_february_terms():
     assert "Exclusion of terrorist groups" in set(feb["term"])
 
 
+def test_february_terms_name_the_monitors_but_no_enforcement():
+    """W6: the February deal had monitors (task force, operations centres) but no enforcement."""
+    feb = casualties.february_terms(TERMS).set_index("term_id")
+    assert not feb["verification"].str.contains("None stated").any()
+    assert "task force" in feb.loc["F07", "verification"] and "operations centres" in feb.loc["F07", "verification"]
+    assert set(feb["enforcement"]) == {"none", "un-endorsement"}
+
+
+def test_february_text_quotes_the_resolution_and_its_annex():
+    text = casualties.february_text()
+    assert list(text.columns) == ["document", "part", "the text says", "in plain words", "source"]
+    quoted = " ".join(text["the text says"])
+    assert "12:00 (Damascus time) on February 26, 2016" in quoted
+    assert "early release of detainees" in quoted and "Endorses in full" in quoted
+    assert all("unsc-res-2268" in cell.split(";") for cell in text["source"])
+
+
+def test_february_text_complains_when_empty():
+    empty = data.load_table("feb_text").iloc[0:0]
+    with pytest.raises(CourseError, match="no provisions"):
+        casualties.february_text(empty)
+
+
 def test_events_between():
     rows = casualties.events_between(TIMELINE, "2016-02-11", "2016-02-27")
     assert rows["date"].iloc[0] == "11 Feb 2016" and rows["date"].iloc[-1] == "27 Feb 2016"
-    assert any("2268" in e for e in rows["event"])
+    assert any("2268" in e for e in rows["what happened or was said"])
+    assert set(rows["kind"]) == {"event", "position: UN"}
     with pytest.raises(CourseError, match="runs backwards"):
         casualties.events_between(TIMELINE, "2016-03-01", "2016-02-01")
+    with pytest.raises(CourseError, match="YYYY-MM-DD"):
+        casualties.events_between(TIMELINE, "last spring", "2016-02-01")
 
 
 def test_causes_table():
     table = casualties.causes_table(TIMELINE)
-    assert len(table) == len(casualties.CAUSES) == 8
-    assert set(table["named by"]) == {"Author's opinion [P09]", "Author's opinion [P10]", "The record"}
-    turkey = table[table["explanation"] == "Turkey's involvement"].iloc[0]
-    assert turkey["dated evidence"] == "13 Feb 2016" and turkey["days after the truce began"] == "-14"
-    hospital = table[table["explanation"] == "Air strikes on hospitals"].iloc[0]
-    assert hospital["dated evidence"] == "27 Apr 2016"
+    assert len(table) == len(data.load_table("feb_causes")) == 9
+    assert {"Author's opinion [P09]", "Author's opinion [P10]"} <= set(table["who says so"])
+    assert all(w.startswith(("Author's opinion", "The record: ")) for w in table["who says so"])
+    by = table.set_index("explanation")
+    assert by.loc["Turkey's involvement", "dated evidence"].startswith("13 Feb 2016 (event)")
+    assert by.loc["Turkey's involvement", "days after the truce began"] == "-14, +5"
+    hospital = by.loc["Air strikes on hospitals"]
+    assert hospital["dated evidence"].startswith("27 Apr 2016 (event)")
+    assert "position: Russia" in hospital["dated evidence"] and "position: Government of Syria" in hospital["dated evidence"]
+    assert "the same night" in hospital["our reading"] and "night before" not in hospital["our reading"]
+    assert by.loc["Disagreement over Assad's future", "our reading"].startswith("Partly supported: the talks, not the truce")
+    assert "position: Government of Syria" in by.loc["Rebel offensive in Latakia and Hama", "dated evidence"]
+    assert "no way to check" not in " ".join(table["our reading"])
     for cell in table["source"]:
         assert cell == "-" or set(cell.split(";")) <= SOURCE_IDS
 
@@ -143,17 +220,27 @@ def test_causes_table_complains_when_an_event_is_missing():
         casualties.causes_table(TIMELINE[TIMELINE["event"].str.contains("Turkish") == False])  # noqa: E712
 
 
+@pytest.mark.parametrize("item", ["13 Feb 2016 Turkish", "2016-02-13", "2016-02-13Turkish", ""])
+def test_causes_table_rejects_badly_written_evidence(item):
+    causes = data.load_table("feb_causes").head(1).copy()
+    causes.loc[causes.index[0], "evidence"] = item
+    with pytest.raises(CourseError, match="YYYY-MM-DD word"):
+        casualties.causes_table(TIMELINE, causes)
+
+
 def test_causes_figure():
     fig = casualties.causes_figure(TIMELINE)
-    author, record = fig.data
-    assert list(author.x) == ["2016-02-13", "2016-03-17", "2016-02-27"]
-    assert min(record.x) == "2016-04-18"
+    author, events, positions = fig.data
+    assert [t.name for t in fig.data] == list(casualties.LANES)
+    assert list(author.x) == ["2016-02-13", "2016-03-03", "2016-03-17", "2016-02-27", "2016-02-27", "2016-04-18"]
+    assert min(events.x) == "2016-04-18" and min(positions.x) == "2016-04-17"
     assert "all after the truce began" in display.description_of(fig)
 
 
 def test_holes_and_enforcement():
     holes = casualties.holes_table(TERMS)
     assert len(holes) == 3
+    assert holes.iloc[0]["paragraphs"] == "[P12] [P14]"
     assert "S07 Separating the opposition from JFS" in holes.iloc[1]["September 2016 terms"]
     counts = casualties.enforcement_counts(TERMS)
     assert counts.loc["none", "February 2016"] == 11
@@ -197,3 +284,48 @@ def test_converter_slider_and_period_update_the_figure_and_description():
 def test_converter_rejects_an_unknown_period():
     with pytest.raises(RateError, match="choose one of"):
         RateConverter(MONTHLY, DAILY, period="a decade")
+
+
+# ---- the lesson-03 data tables ------------------------------------------------------------------------
+
+def test_lesson_03_tables_load_and_cite_known_sources():
+    for name in ("feb_causes", "feb_gaps", "ucdp_columns", "two_day_windows", "casualty_periods", "feb_text"):
+        table = data.load_table(name)
+        assert len(table) > 0
+        for cell in table["source"]:
+            assert set(cell.split(";")) <= SOURCE_IDS
+
+
+def test_causes_record_both_sides_and_the_transition_dispute():
+    causes = data.load_table("feb_causes").set_index("cause_id")
+    assert {"rebel-offensive", "government-offensives", "hospital-strikes"} <= set(causes.index)
+    assert causes.loc["assad", "verdict"].startswith("Partly supported: the talks, not the truce itself")
+    assert "no way to check" not in " ".join(causes["verdict"])
+
+
+def test_a_window_that_runs_backwards_is_reported(data_copy):
+    from conftest import edit_csv
+    edit_csv(data_copy / "two_day_windows.csv", "2016-04-26,2016-04-27", "2016-04-28,2016-04-27")
+    with pytest.raises(data.DataError, match="'last' \\(2016-04-27\\) is before 'first' \\(2016-04-28\\)"):
+        data.load_table("two_day_windows", data_copy)
+
+
+def test_a_period_must_name_a_key_date(data_copy):
+    from conftest import edit_csv
+    edit_csv(data_copy / "casualty_periods.csv", "sep-army-calm,", "sep-calm,")
+    with pytest.raises(data.DataError, match="'sep-calm' is not in key_dates.csv"):
+        data.load_table("casualty_periods", data_copy)
+
+
+def test_a_gap_must_name_known_terms(data_copy):
+    from conftest import edit_csv
+    edit_csv(data_copy / "feb_gaps.csv", "F02;F07", "F02;F99")
+    with pytest.raises(data.DataError, match="'F99' is not in terms.csv"):
+        data.load_table("feb_gaps", data_copy)
+
+
+def test_a_quoted_provision_needs_a_source(data_copy):
+    from conftest import edit_csv
+    edit_csv(data_copy / "feb_text.csv", ",unsc-res-2268;pax-1507", ",")
+    with pytest.raises(data.DataError, match="column 'source': is empty"):
+        data.load_table("feb_text", data_copy)

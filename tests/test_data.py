@@ -76,19 +76,22 @@ SOURCES = data.sources()
 def test_source_label_handles_dated_undated_and_article():
     rows = SOURCES.set_index("source_id")
     dated = {**rows.loc["reuters-2016-09-17"].to_dict(), "source_id": "reuters-2016-09-17"}
-    undated = {**rows.loc["xinhua-castello"].to_dict(), "source_id": "xinhua-castello"}
+    undated = {**rows.loc["reuters-2016-09-15"].to_dict(), "source_id": "reuters-2016-09-15", "date": pd.NaT}
     article = {**rows.loc["article"].to_dict(), "source_id": "article"}
     assert data.source_label(dated) == data.source_label(dated, full=True) == "Reuters, 17 Sep 2016"
     assert data.source_label(undated, full=True).endswith(", undated")
-    assert data.source_label(undated) == rows.loc["xinhua-castello", "publisher"]
+    assert data.source_label(undated) == rows.loc["reuters-2016-09-15", "publisher"]
+    month = {**dated, "date_precision": "month"}
+    about = {**dated, "date_precision": "approx"}
+    assert (data.source_label(month), data.source_label(about)) == ("Reuters, Sep 2016", "Reuters, about 17 Sep 2016")
     assert "Russia Direct" in data.source_label(article, full=True)
     assert data.source_label(article) == "the column itself"
 
 
 def test_source_labels_give_publisher_and_date():
     assert data.source_labels("reuters-2016-09-17", SOURCES) == ["Reuters, 17 Sep 2016"]
-    assert data.source_labels("article;askwikinow-fallujah", SOURCES) == [
-        "the column itself", "askwikinow (Wikipedia mirror)"]
+    assert data.source_labels("article;usatoday-2016-05-22", SOURCES) == [
+        "the column itself", "USA Today, 22 May 2016"]
     with pytest.raises(ValueError, match="'nowhere' is not in sources.csv"):
         data.source_labels("nowhere", SOURCES)
 

@@ -1,5 +1,6 @@
-"""Lesson 04 helpers: the interest matrix, its figures and widget, the bases map, the chemical-weapons
-record and the 'defer Assad' test (ceasefire.interests)."""
+"""Lesson 04 helpers: the interest matrix, its figures and widget, the bases map, the record split into
+events, findings and positions, the chemical-weapons record and the 'defer Assad' test
+(ceasefire.interests), and lesson 04's own data tables."""
 
 import json
 
@@ -75,13 +76,13 @@ def test_overlap_figure_data_title_description_and_colours():
     assert list(fig.data[0].marker.color) == [interests.OVERLAP_COLOURS[l] for l in interests.OVERLAPS]
     assert set(interests.OVERLAP_COLOURS.values()) <= set(display.PALETTE)
     assert fig.layout.title.text == (f"Where US and Russian positions meet: {counts['shared']} shared, "
-                                     f"{counts['partial']} partial, {counts['opposed']} opposed (of 10 issues)")
-    assert display.description_of(fig).startswith("Three bars count the 10 issues")
+                                     f"{counts['partial']} partial, {counts['opposed']} opposed (of 11 issues)")
+    assert display.description_of(fig).startswith("Three bars count the 11 issues")
 
 
 def test_static_figures_are_small_and_mimetype_only():
     for fig in (interests.overlap_figure(INTERESTS), interests.matrix_figure(INTERESTS),
-                interests.bases_map(data.places(), data.load_outline(), TIMELINE),
+                interests.bases_map(data.places(), data.load_outline()),
                 interests.chemical_weapons_figure(interests.chemical_weapons_record(TIMELINE))):
         bundle = pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())
         assert set(bundle) == {"application/vnd.plotly.v1+json"}
@@ -96,7 +97,7 @@ def test_issue_choices_list_all_levels_then_issues():
     assert sorted(values[4:]) == sorted(INTERESTS["issue_id"])
 
 
-@pytest.mark.parametrize("choice, count", [("all", 10), ("shared", 3), ("partial", 4), ("opposed", 3),
+@pytest.mark.parametrize("choice, count", [("all", 11), ("shared", 2), ("partial", 6), ("opposed", 3),
                                            ("aleppo", 1)])
 def test_select(choice, count):
     assert len(interests.select(INTERESTS, choice)) == count
@@ -114,21 +115,21 @@ def test_matrix_figure_for_all_issues():
     assert sum(len(t.x) for t in fig.data[1:4]) == len(INTERESTS)
     assert len(fig.data[4].x) == 0
     assert len(_shown(fig)) == len(INTERESTS)
-    assert fig.layout.title.text == "Interest matrix: all 10 issues"
-    assert "3 are shared, 4 are partial, 3 are opposed" in display.description_of(fig)
+    assert fig.layout.title.text == "Interest matrix: all 11 issues"
+    assert "2 are shared, 6 are partial, 3 are opposed" in display.description_of(fig)
 
 
 def test_matrix_figure_for_one_issue_rings_it_and_fades_the_rest():
-    fig = interests.matrix_figure(INTERESTS, "chemical-weapons")
-    assert fig.layout.title.text == "Interest matrix: Chemical weapons and non-proliferation (shared)"
+    fig = interests.matrix_figure(INTERESTS, "cw-removal")
+    assert fig.layout.title.text == "Interest matrix: Chemical weapons: the 2013-14 removal (shared)"
     assert list(fig.data[4].x) == ["shared"]
     assert _shown(fig) == [fig.data[4].y[0]]
-    assert "Highlighted: Chemical weapons and non-proliferation, rated shared" in display.description_of(fig)
+    assert "Highlighted: Chemical weapons: the 2013-14 removal, rated shared" in display.description_of(fig)
 
 
 def test_matrix_figure_for_an_overlap_level():
     fig = interests.matrix_figure(INTERESTS, "opposed")
-    assert fig.layout.title.text == "Interest matrix: 3 opposed issue(s) of 10"
+    assert fig.layout.title.text == "Interest matrix: 3 opposed issue(s) of 11"
     assert set(fig.data[4].x) == {"opposed"} and len(fig.data[4].x) == 3
     assert all(o == interests.FADED for o in fig.data[1].marker.opacity)
     assert "the opposed ones" in display.description_of(fig)
@@ -150,7 +151,7 @@ def test_positions_html_for_one_issue_shows_both_positions_paragraph_and_sources
 
 def test_positions_html_for_several_issues_is_a_table():
     text = interests.positions_html(INTERESTS, "partial", SOURCES)
-    assert text.count("<tr>") == 1 + 4 and "Pick one issue" in text
+    assert text.count("<tr>") == 1 + 6 and "Pick one issue" in text
 
 
 # ---- the widget --------------------------------------------------------------------------------------
@@ -162,10 +163,10 @@ def matrix():
 
 def test_widget_starts_with_all_issues(matrix):
     matrix.choice.value = "all"
-    assert matrix.figure.layout.title.text == "Interest matrix: all 10 issues"
+    assert matrix.figure.layout.title.text == "Interest matrix: all 11 issues"
     assert len(matrix.figure.data) == 5 and len(matrix.figure.data[4].x) == 0
     assert "Figure description" in matrix.description.value
-    assert matrix.panel.value.count("<tr>") == 11
+    assert matrix.panel.value.count("<tr>") == 12
 
 
 def test_widget_issue_choice_updates_figure_description_and_panel(matrix):
@@ -180,12 +181,12 @@ def test_widget_issue_choice_updates_figure_description_and_panel(matrix):
 
 def test_widget_overlap_choice_then_back_to_all(matrix):
     matrix.choice.value = "shared"
-    assert matrix.figure.layout.title.text == "Interest matrix: 3 shared issue(s) of 10"
-    assert len(matrix.figure.data[4].x) == 3
+    assert matrix.figure.layout.title.text == "Interest matrix: 2 shared issue(s) of 11"
+    assert len(matrix.figure.data[4].x) == 2
     assert "Pick one issue" in matrix.panel.value
     matrix.choice.value = "all"
     assert all(o == 1.0 for t in matrix.figure.data[1:4] for o in t.marker.opacity)
-    assert "3 are shared" in matrix.description.value
+    assert "2 are shared" in matrix.description.value
 
 
 def test_widget_rejects_a_bad_starting_choice():
@@ -199,19 +200,64 @@ def test_assad_camps():
     camps = interests.assad_camps(data.actors())
     assert camps.loc["Russian Federation", "stance on Assad"] == "supports"
     assert camps.loc["United States", "stance on Assad"] == "opposes"
-    assert camps.loc["Mainstream armed opposition (incl. the Free Syrian Army)", "backed by"] == "United States"
+    assert camps.loc["Mainstream armed opposition (incl. the Free Syrian Army)", "backed by"] == "United States, Turkey"
+    assert camps.loc["Hezbollah (Lebanon)", "backed by"] == "Islamic Republic of Iran"
     assert "not-applicable" not in set(camps["stance on Assad"])
     assert camps["stance on Assad"].iloc[0] == "supports"
 
 
+def test_the_parties_table_counts_iran_and_hezbollah_and_gives_turkey_and_ahrar_a_stance():
+    # Kerry, 26 Aug 2016: "the regime and its allies, including Iran, Russia, and Hizballah" (state-2016-08-26)
+    actors = data.actors().set_index("actor_id")
+    assert actors.loc["iran", "stance_on_assad"] == actors.loc["hezbollah", "stance_on_assad"] == "supports"
+    assert set(data.split(actors.loc["syrian-government", "backers"])) == {"russia", "iran", "hezbollah"}
+    assert actors.loc["turkey", "stance_on_assad"] == "opposes"
+    assert actors.loc["ahrar-al-sham", "stance_on_assad"] == "opposes"
+    assert actors.loc["us-led-coalition", "stance_on_assad"] == "not-applicable"   # no collective position
+    assert "state-2016-08-26" in data.split(actors.loc["iran", "source"])
+    assert "unknown" not in set(actors.loc[["turkey", "ahrar-al-sham", "us-led-coalition", "iran"], "stance_on_assad"])
+
+
+def test_stance_summary_counts_each_camp():
+    summary = interests.stance_summary(data.actors())
+    assert summary.loc["supports", "parties"] == 3
+    assert summary.loc["supports", "which"] == "Russian Federation; Islamic Republic of Iran; Hezbollah"
+    assert summary["parties"].sum() == len(data.actors())
+    assert list(summary.index) == [s for s in interests.STANCE_ORDER if s in set(summary.index)]
+
+
+def test_the_record_labels_events_findings_and_positions_with_speakers():
+    record = interests.the_record(TIMELINE, "P16")
+    assert list(record.columns) == ["date", "kind", "who speaks", "what", "source"]
+    assert set(record["kind"]) == {"event", "official finding", "party position"}
+    events = record[record["kind"] == "event"]
+    assert set(events["who speaks"]) == {"-"}
+    positions = record[record["kind"] == "party position"]
+    assert {"United States", "Russian Federation", "Government of Syria"} <= set(positions["who speaks"])
+    assert "about 30 Aug 2016" in set(record["date"])        # an approximate date says so
+    both = interests.the_record(TIMELINE, ["P06", "P07"])
+    assert set(TIMELINE.loc[TIMELINE["paragraph"].isin(["P06", "P07"]), "event"]) == set(both["what"])
+    with pytest.raises(CourseError, match="no rows tied to P99"):
+        interests.the_record(TIMELINE, "P99")
+
+
+def test_the_record_of_p06_separates_the_vote_from_ivanovs_statement():
+    record = interests.the_record(TIMELINE, "P06")
+    vote = record[record["what"].str.contains("162")]
+    assert list(vote["kind"]) == ["event"] and "air force" not in vote["what"].iloc[0]
+    ivanov = record[record["what"].str.contains("Ivanov")]
+    assert list(ivanov["kind"]) == ["party position"] and "air force" in ivanov["what"].iloc[0]
+
+
 def test_bases_map_marks_tartus_and_hmeimim_with_the_golan_caveat():
-    fig = interests.bases_map(data.places(), data.load_outline(), TIMELINE)
+    fig = interests.bases_map(data.places(), data.load_outline())
     bases = fig.data[-1]
     assert list(bases.text) == ["Tartus", "Hmeimim"]
     places = data.places().set_index("place_id")
     assert list(bases.x) == [places.loc["tartus", "map_lon"], places.loc["hmeimim", "map_lon"]]
     assert "30 September 2015" in bases.customdata[1].replace("<br>", " ")
-    assert "720th" in bases.customdata[0].replace("<br>", " ")
+    assert "only one in the Mediterranean" in bases.customdata[0].replace("<br>", " ")
+    assert list(fig.data[-2].text) == ["Damascus", "Aleppo"]
     assert fig.layout.yaxis.scaleanchor == "x" and abs(fig.layout.yaxis.scaleratio - 1.22) < 0.01
     text = display.description_of(fig)
     assert "Golan Heights" in text and "occupied Syrian territory" in text
@@ -224,21 +270,35 @@ def test_bases_map_marks_tartus_and_hmeimim_with_the_golan_caveat():
 
 def test_bases_map_names_missing_places():
     with pytest.raises(CourseError, match="places.csv lacks tartus"):
-        interests.bases_map(data.places().query("place_id != 'tartus'"), data.load_outline(), TIMELINE)
+        interests.bases_map(data.places().query("place_id != 'tartus'"), data.load_outline())
 
 
-def test_chemical_weapons_record_is_dated_and_sourced():
+def test_bases_table_every_base_row_cites_a_source_of_its_own_side_or_an_independent_one():
+    bases = data.load_table("bases")
+    assert set(bases["role"]) == {"base", "context"}
+    assert list(bases.loc[bases["role"] == "base", "place_id"]) == ["tartus", "hmeimim"]
+    for row in bases.itertuples():
+        assert set(data.split(row.source)) <= SOURCE_IDS
+
+
+def test_chemical_weapons_record_is_dated_sourced_and_says_who_speaks():
     record = interests.chemical_weapons_record(TIMELINE)
     p16 = TIMELINE[TIMELINE["paragraph"] == "P16"]
-    assert len(record) == len(p16) + len(interests.JIM_FINDINGS)
+    findings = data.load_table("jim_findings")
+    assert len(record) == len(p16) + len(findings)
     assert record["date"].is_monotonic_increasing
-    assert record.iloc[0]["date"] == pd.Timestamp("2013-09-14")
-    assert record.iloc[-1]["date"] == pd.Timestamp("2016-08-24")
-    removal = record[record["lane"] == "carried out (2014)"]
-    assert list(removal["date"]) == [pd.Timestamp("2014-06-23")]
-    attacks = record[record["lane"] == "attacks found later"]
+    assert record.iloc[0]["date"] == pd.Timestamp("2013-08-21")          # Ghouta, the coercive context
+    assert set(record["lane"]) <= set(interests.CW_LANES)
+    attacks = record[record["lane"] == interests.ATTACKS]
     assert list(attacks["when"]) == ["Apr 2014 (month only)", "Mar 2015 (month only)", "Aug 2015 (month only)"]
-    assert "attributed by the inquiry to ISIL" in attacks.iloc[-1]["event"]
+    assert "attributed by the inquiry to ISIS / ISIL / Daesh" in attacks.iloc[-1]["event"]
+    found = record[record["lane"] == interests.FINDINGS]
+    assert any("3 of the 9 cases" in e for e in found["event"])
+    us = record[record["lane"] == "US position"]
+    assert any("prepared to act" in e for e in us["event"])              # Obama, 14 Sep 2013
+    russia = record[record["lane"] == "Russian position"]
+    syria = record[record["lane"] == "Syrian government position"]
+    assert (russia["date"] > pd.Timestamp("2016-08-01")).any() and (syria["date"] > pd.Timestamp("2016-08-01")).any()
     for ids in record["source"]:
         assert set(data.split(ids)) <= SOURCE_IDS
 
@@ -248,25 +308,59 @@ def test_chemical_weapons_record_needs_p16_rows():
         interests.chemical_weapons_record(TIMELINE[TIMELINE["paragraph"] != "P16"])
 
 
+def test_chemical_weapons_record_gives_an_unexpected_speaker_its_own_lane():
+    extra = TIMELINE.iloc[:1].copy()
+    extra[["statement", "speaker", "paragraph", "event"]] = ["position", "turkey", "P16", "A test statement."]
+    record = interests.chemical_weapons_record(pd.concat([TIMELINE, extra]))
+    assert "Turkey position" in set(record["lane"])
+    assert interests.lanes_of(record)[-1] == "Turkey position"
+
+
 def test_chemical_weapons_figure():
-    fig = interests.chemical_weapons_figure(interests.chemical_weapons_record(TIMELINE))
-    assert [t.name for t in fig.data] == list(interests.CW_LANES)
-    assert list(fig.data[0].x) == ["2013-09-14", "2013-09-27"]     # two 14 Sep events share one dot
-    assert list(fig.data[2].x) == ["2014-04-01", "2015-03-01", "2015-08-01"]
+    record = interests.chemical_weapons_record(TIMELINE)
+    fig = interests.chemical_weapons_figure(record)
+    assert [t.name for t in fig.data] == interests.lanes_of(record)
+    assert [t.name for t in fig.data][:3] == [interests.EVENTS, interests.ATTACKS, interests.FINDINGS]
+    events = next(t for t in fig.data if t.name == interests.EVENTS)
+    assert "2013-09-14" in list(events.x) and list(events.x).count("2013-09-14") == 1   # same-day items share a dot
+    attacks = next(t for t in fig.data if t.name == interests.ATTACKS)
+    assert list(attacks.x) == ["2014-04-01", "2015-03-01", "2015-08-01"]
     assert fig.layout.shapes[0].x0 == "2014-06-23"
     text = display.description_of(fig)
-    assert "23 June 2014" in text and "One of the attacks comes before the dotted line" in text
+    assert "23 June 2014" in text and "1 of them comes before the dotted line" in text
 
 
-def test_defer_assad_test_is_sourced():
+def test_defer_assad_test_is_sourced_and_read_from_its_table():
     table = interests.defer_assad_test()
+    assert list(table.columns) == ["needs Damascus?", "the record", "source"]
     assert set(table["needs Damascus?"]) <= {"yes", "indirectly", "no"}
     assert (table["needs Damascus?"] == "yes").sum() == 3
+    assert len(table) == len(data.load_table("defer_test"))
     for ids in table["source"]:
         assert set(data.split(ids)) <= SOURCE_IDS
+    # Kerry's words come from a US or independent report, not from a Russian state outlet
+    assert not {"reuters-2016-09-12", "sputnikbr-2016-09-22", "washtimes-2016-09-20"} & \
+        {s for ids in table["source"] for s in data.split(ids)}
 
 
 def test_interest_rows_cite_known_sources_and_paragraphs():
     for row in INTERESTS.itertuples():
         assert set(data.split(row.source)) <= SOURCE_IDS
         assert row.paragraph in set(ARTICLE_MAP["paragraph"])
+
+
+def test_the_chemical_weapons_issue_is_split_and_the_political_process_is_partial():
+    # Doubtful point 8: the 2013-14 removal was shared; blame for the attacks in 2016 was contested.
+    rows = INTERESTS.set_index("issue_id")
+    assert rows.loc["cw-removal", "overlap"] == "shared"
+    assert rows.loc["cw-blame-2016", "overlap"] == "partial"
+    assert rows.loc["political-process", "overlap"] == "partial"
+    assert rows.loc["fate-of-assad", "overlap"] == "opposed"
+    assert "chemical-weapons" not in rows.index
+
+
+def test_jim_findings_are_one_official_finding_each():
+    findings = data.load_table("jim_findings")
+    assert list(findings["case_id"]) == ["talmenes", "sarmin", "marea"]
+    assert set(findings["attributed_to"]) == {"syrian-government", "isis"}
+    assert set(findings["source"]) == {"un-s-2016-738"}

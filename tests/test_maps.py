@@ -8,7 +8,7 @@ from ceasefire.display import FOCUS_LAND, LAND, description_of
 PLACES = data.places()
 OUTLINE = data.load_outline()
 TIMELINE = data.timeline()
-STOPS = agreement.PLACE_STOPS
+STOPS = agreement.place_stops()
 
 
 def test_pick_keeps_order_and_rejects_unknown_ids():
@@ -83,9 +83,13 @@ def test_highlight_must_be_on_the_map():
 
 def test_events_at_filters_by_place_and_dates():
     rows = maps.events_at(TIMELINE, "aleppo", "2016-07-01", "2016-10-31")
-    assert len(rows) == 5 and set(rows["place"]) == {"aleppo"}
+    everything = TIMELINE[TIMELINE["place"] == "aleppo"]
+    assert len(rows) == everything["date"].between("2016-07-01", "2016-10-31").sum() >= 5
+    assert set(rows["place"]) == {"aleppo"}
+    assert len(maps.events_at(TIMELINE, "aleppo", "2016-09-12 19:00", "2016-09-18 23:59")) == \
+        len(maps.events_at(TIMELINE, "aleppo", "2016-09-12", "2016-09-18"))      # whole days
     assert len(maps.events_at(TIMELINE, "aleppo")) > len(rows)
-    assert maps.events_at(TIMELINE, "damascus").empty
+    assert maps.events_at(TIMELINE, "damascus", "2016-07-01", "2016-10-31").empty
 
 
 def test_place_map_starts_on_the_first_stop():
@@ -113,7 +117,13 @@ def test_place_map_handles_shared_and_outside_places():
     assert widget.figure.layout.title.text == "Highlighted: Castello Road (Aleppo)"
     assert "demilitarised" in widget.details.value
     widget.place.value = "damascus"
-    assert "No event in the course timeline is placed here." in widget.details.value
+    assert "Events placed here in the course timeline (" in widget.details.value      # no window: all of them
+    window = agreement.place_map()
+    window.place.value = "damascus"
+    assert ("No event in the course timeline between 1 Jul 2016 and 31 Oct 2016 is placed here."
+            in window.details.value)
+    window.place.value = "aleppo"
+    assert "between 1 Jul 2016 and 31 Oct 2016 (" in window.details.value and "2013" not in window.details.value
     widget.place.value = "geneva"
     assert len(widget.figure.data[-1].x) == 0
     assert widget.figure.layout.title.text == "Highlighted: Geneva (talks of 9 Sep) (outside this map)"
@@ -125,3 +135,10 @@ def test_place_map_needs_stops_with_known_places():
         maps.PlaceMap(PLACES, OUTLINE, TIMELINE, [])
     with pytest.raises(ValueError, match="not in places.csv"):
         maps.PlaceMap(PLACES, OUTLINE, TIMELINE, [("x", "X", "nowhere", "a note")])
+
+
+def test_the_golan_note_comes_from_its_table_with_a_un_source():
+    notes = data.load_table("map_notes").set_index("note_id")
+    assert maps.map_note() == notes.loc["golan", "note"]
+    assert "unsc-res-497" in data.split(notes.loc["golan", "source"])
+    assert maps.map_note() in description_of(maps.syria_map(PLACES, OUTLINE))

@@ -105,8 +105,24 @@ def test_strength_counts_classes_and_the_facts_resting_on_strong_sources(tmp_pat
         "un-a,primary,un,United Nations,A,2016-02-26,day,,https://press.un.org/a\n"
         "blog-b,press,independent,Someone,B,2016-02-26,day,,https://example.org/b\n", encoding="utf-8")
     (tmp_path / "slips.csv").write_text(
-        "slip_id,paragraph,article_says,record_says,kind,source\n"
-        "S1,P01,x,y,wording,un-a;blog-b\nS2,P01,x,y,wording,blog-b\nS3,P01,x,y,wording,article\n", encoding="utf-8")
+        "slip_id,paragraph,article_says,record_says,kind,verdict,source\n"
+        "S1,P01,x,y,wording,error,un-a;blog-b\nS2,P01,x,y,wording,error,blog-b\nS3,P01,x,y,wording,error,article\n", encoding="utf-8")
     figures = sourcing.strength(tmp_path)
     assert figures["classes"] == {"the column": 1, "primary": 1, "other press": 1}
     assert (figures["facts"], figures["facts_on_primary_or_wire"]) == (2, 1)
+
+
+def test_every_source_is_cited_by_a_table_or_a_lesson():
+    from ceasefire.manifest import load_course
+    root = load_course().root
+    cited = set()
+    for name, table in data.TABLES.items():
+        if name != "sources" and "source" in table.column_names:
+            for ids in data.load_table(name)["source"]:
+                cited.update(data.split(ids))
+    import nbformat
+    lessons = " ".join(cell.source for l in load_course().lessons if l.ready
+                       for cell in nbformat.read(root / l.notebook, as_version=4).cells)
+    uncited = [sid for sid in data.sources()["source_id"] if sid not in cited and f'"{sid}"' not in lessons
+               and f"'{sid}'" not in lessons]
+    assert uncited == [], "sources nobody cites: remove them or cite them"

@@ -4,15 +4,17 @@ recommendations held up.
 - the window 1 Sep - 15 Oct 2016, day by day: UCDP deaths (data/deaths_daily_2016.csv, events dated to
   the exact day only) and the course timeline (data/timeline.csv), as a figure (`aftermath_figure`) and
   as a widget (`AftermathExplorer`);
-- the same days grouped into periods (`period_summary`, `period_figure`);
+- the same days grouped into periods (`period_summary`, `period_figure`); the periods come from
+  data/aftermath_periods.csv, their edges from the key dates of data/key_dates.csv;
 - the column's forecast [P09] and recommendations [P05, P17, P18] set against the record
-  (`judgement_table`), with our assessment labelled as ours.
+  (`judgement_table`, from data/aftermath_judgements.csv), with our judgement labelled as ours.
 
-All wording is ours; every fact carries source ids that resolve in data/sources.csv (a test checks it).
+The prose lives in data tables with sources on every row (aftermath_notes, aftermath_periods,
+aftermath_judgements); the army's calm comes from the key date "sep-army-calm".
 """
 
-import datetime as dt
 import html
+import re
 
 import ipywidgets as widgets
 import pandas as pd
@@ -25,40 +27,29 @@ from ceasefire.display import PALETTE, describe, description_html, setup, wrap
 from ceasefire.errors import CourseError
 from ceasefire.figures import CATEGORY_COLOURS
 
-WINDOW = ("2016-09-01", "2016-10-15")
-START_DAY = "2016-09-12"
-# The Syrian army announced a "regime of calm" that began on 12 Sep 2016 at 19:00 and ended on 18 Sep at
-# 23:59 (SANA; Syria Times).
-CALM = ("2016-09-12 19:00", "2016-09-18 23:59")
-CALM_SOURCE = "sana-88010;syriatimes-26234"
+WINDOW = ("2016-09-01", "2016-10-15")   # our choice: the days the lesson looks at
+CALM_KEY = "sep-army-calm"                # the Syrian army's seven days of calm (data/key_dates.csv)
 BAR_COLOUR = PALETTE[3]
 SELECTED_COLOUR = PALETTE[4]
 UCDP = "ucdp-ged-syria"
+# A period's first or last day: a date, or a key date's start or end shifted by whole days.
+BOUND = re.compile(r"^(?P<key>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<edge>start|end)(?P<shift>[+-]\d+)?$")
 
-# Notes shown in the explorer on particular days: (text, source ids). Our wording.
-DAY_NOTES = {
-    "2016-09-13": ("UCDP's exact-date events give 10 deaths on 13 Sep and 13 on 14 Sep: the lowest two-day "
-                   "total from August to October 2016.", UCDP),
-    "2016-09-14": ("UCDP's exact-date events give 10 deaths on 13 Sep and 13 on 14 Sep: the lowest two-day "
-                   "total from August to October 2016.", UCDP),
-    "2016-09-17": ("UCDP records the Deir ez-Zor strike as one event with 90 deaths, filed under the pair of "
-                   "sides 'Government of Iraq - IS': a reminder to read a dataset's categories with care. "
-                   "CENTCOM's inquiry, released on 29 Nov 2016, judged the strike an unintended mistake: the "
-                   "location passed to Russia was about 9 km out, and a Russian warning call was held on the "
-                   "hotline for roughly 27 minutes.", "ucdp-ged-syria;nwonews-2016-11-29;mee-2016-12-08"),
-    "2016-09-19": ("The UN Board of Inquiry (summary of 21 Dec 2016) found that the convoy was hit from the air, "
-                   "counted at least 10 dead and 22 injured, and could not identify who carried out the attack. "
-                   "This course does not attribute it.", "un-boi-2016-12-21"),
-    "2016-10-03": ("The separate flight-safety channel of October 2015 stayed open.", "ap-2016-10-03;censor-2015-10"),
-}
 
-PERIODS = (
-    ("before the deal", "2016-09-01", "2016-09-11"),
-    ("12 Sep (truce from sundown)", "2016-09-12", "2016-09-12"),
-    ("the army's calm (full days)", "2016-09-13", "2016-09-18"),
-    ("calm over, to the US suspension", "2016-09-19", "2016-10-03"),
-    ("after the suspension", "2016-10-04", "2016-10-15"),
-)
+def calm() -> tuple:
+    """(start, end) of the army's calm as Timestamps, from data/key_dates.csv."""
+    return data.key_date(CALM_KEY)
+
+
+def calm_sources() -> str:
+    """The source ids of the army's calm, from data/key_dates.csv."""
+    table = data.key_dates().set_index("key_id")
+    return table.loc[CALM_KEY, "source"]
+
+
+def start_day() -> str:
+    """The day the arrangement and the army's calm began ('YYYY-MM-DD')."""
+    return f"{calm()[0]:%Y-%m-%d}"
 
 
 def _day(value) -> pd.Timestamp:
@@ -124,20 +115,61 @@ def lowest_two_days(deaths_daily: pd.DataFrame, start="2016-08-01", end="2016-10
     return f"{rows.loc[best, 'date']:%Y-%m-%d}", int(pair.iloc[best])
 
 
-def events_table(timeline: pd.DataFrame, window=WINDOW) -> pd.DataFrame:
-    """The window's events for reading: date, kind, event, sources (index: date label)."""
+def statement_label(statement: str, speaker: str, actors: pd.DataFrame | None = None) -> str:
+    """'event', 'finding (UN)' or 'position (Russia)': what a timeline row reports, and who speaks."""
+    if statement == "event" or not speaker:
+        return statement
+    names = ({a: n.split(" (")[0] for a, n in zip(actors["actor_id"], actors["name"])}
+             if actors is not None else {})
+    return f"{statement} ({names.get(speaker, speaker)})"
+
+
+def events_table(timeline: pd.DataFrame, window=WINDOW, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The window's rows for reading: date, what the row is (event, finding, position and who speaks),
+    kind, text, sources (index: date label)."""
     rows = window_events(timeline, window)
+    actors = data.actors() if actors is None else actors
     table = pd.DataFrame({
         "date": [day_label(d) + (" (approx.)" if p == "approx" else "") for d, p in
                  zip(rows["date"], rows["date_precision"])],
+        "statement": [statement_label(st, sp, actors) for st, sp in zip(rows["statement"], rows["speaker"])],
         "kind": rows["category"], "event": rows["event"], "source": rows["source"]})
     return table.set_index("date")
 
 
 # ---- periods ----------------------------------------------------------------------------------------
 
-def period_summary(deaths_daily: pd.DataFrame, periods=PERIODS) -> pd.DataFrame:
+def resolve_day(bound: str, key_dates: pd.DataFrame | None = None) -> pd.Timestamp:
+    """A period's first or last day: '2016-10-15', or a key date's edge shifted by whole days,
+    e.g. 'sep-army-calm.start+1' = the day after the army's calm began."""
+    match = BOUND.match(str(bound).strip())
+    if not match:
+        return _day(bound)
+    table = (data.key_dates() if key_dates is None else key_dates).set_index("key_id")
+    key = match["key"]
+    if key not in table.index:
+        raise CourseError(f"{bound!r} names no key date in key_dates.csv. Known: {', '.join(table.index)}.")
+    moment = pd.Timestamp(table.loc[key, match["edge"]])
+    return moment.normalize() + pd.Timedelta(days=int(match["shift"] or 0))
+
+
+def periods(key_dates: pd.DataFrame | None = None, table: pd.DataFrame | None = None) -> list:
+    """(label, first day, last day) of each period of data/aftermath_periods.csv, key dates resolved."""
+    table = data.load_table("aftermath_periods") if table is None else table
+    key_dates = data.key_dates() if key_dates is None else key_dates
+    out = []
+    for row in table.itertuples():
+        first, last = resolve_day(row.first, key_dates), resolve_day(row.last, key_dates)
+        if last < first:
+            raise CourseError(f"aftermath_periods.csv, period {row.period_id!r}: its last day "
+                              f"({last:%Y-%m-%d}) is before its first ({first:%Y-%m-%d}).")
+        out.append((row.label, f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}"))
+    return out
+
+
+def period_summary(deaths_daily: pd.DataFrame, periods=None) -> pd.DataFrame:
     """Deaths per period (UCDP exact-date events): days, total, mean and median per day, civilians."""
+    periods = globals()["periods"]() if periods is None else periods
     rows = []
     for name, first, last in periods:
         part = daily_deaths(deaths_daily, (first, last))
@@ -146,6 +178,35 @@ def period_summary(deaths_daily: pd.DataFrame, periods=PERIODS) -> pd.DataFrame:
                      "median per day": float(part["deaths"].median()),
                      "civilians": int(part["civilians"].sum())})
     return pd.DataFrame(rows).set_index("period")
+
+
+def lowest(summary: pd.DataFrame, column: str) -> str:
+    """The period with the lowest value of a column ('mean per day' or 'median per day')."""
+    return str(summary[column].idxmin())
+
+
+def mean_without(deaths_daily: pd.DataFrame, first, last, day) -> float:
+    """Mean deaths per day between first and last, leaving one day out (rounded to 0.1)."""
+    part = daily_deaths(deaths_daily, (first, last))
+    return round(float(part.loc[part["date"] != _day(day), "deaths"].mean()), 1)
+
+
+def calm_reading(deaths_daily: pd.DataFrame, summary: pd.DataFrame | None = None) -> str:
+    """What the period table says about the army's calm, computed from the data (for the lesson's text)."""
+    summary = period_summary(deaths_daily) if summary is None else summary
+    start, end = calm()
+    first, last = f"{start.normalize() + pd.Timedelta(days=1):%Y-%m-%d}", f"{end:%Y-%m-%d}"
+    calm_row = next(name for name, row in summary.iterrows()
+                    if row["from"] == day_label(first) and row["to"] == day_label(last))
+    part = daily_deaths(deaths_daily, (first, last))
+    peak = part.loc[part["deaths"].idxmax()]
+    others = ", ".join(f"{v:.1f}" for name, v in summary["mean per day"].items() if name != calm_row)
+    lowest_both = lowest(summary, "mean per day") == calm_row == lowest(summary, "median per day")
+    return (f"The period '{calm_row}' has {'the lowest mean and the lowest median' if lowest_both else 'these'} "
+            f"of all the periods: a mean of {summary.loc[calm_row, 'mean per day']:.1f} deaths a day (the others: "
+            f"{others}) and a median of {summary.loc[calm_row, 'median per day']:.0f}. One day, "
+            f"{day_label(peak['date'])}, with {int(peak['deaths'])} deaths, pulls its mean up: without it the mean "
+            f"is {mean_without(deaths_daily, first, last, peak['date']):.1f}.")
 
 
 def period_figure(summary: pd.DataFrame) -> go.Figure:
@@ -172,6 +233,12 @@ def period_figure(summary: pd.DataFrame) -> go.Figure:
                          f"to the exact day, for {len(summary)} periods: {parts}.")
 
 
+def day_notes(table: pd.DataFrame | None = None) -> dict:
+    """{'YYYY-MM-DD': (note, source ids)} from data/aftermath_notes.csv."""
+    table = data.load_table("aftermath_notes") if table is None else table
+    return {f"{d:%Y-%m-%d}": (note, src) for d, note, src in zip(table["date"], table["note"], table["source"])}
+
+
 # ---- the day-by-day figure -------------------------------------------------------------------------
 
 def day_title(day, deaths: pd.DataFrame, timeline: pd.DataFrame) -> str:
@@ -192,7 +259,8 @@ def day_description(day, deaths: pd.DataFrame, timeline: pd.DataFrame, window=WI
             "Its events: " + " ".join(todays["event"]))
     return (f"Top: one bar per day from {day_label(window[0])} to {day_label(window[1])} with the deaths in UCDP "
             f"events dated to that day (highest: {int(peak['deaths'])} on {day_label(peak['date'])}); a grey band "
-            f"marks the Syrian army's seven days of calm, 12 to 18 September. Bottom: {len(rows)} timeline events as "
+            f"marks the Syrian army's seven days of calm, {calm()[0]:%H:%M} on {day_label(calm()[0].normalize())} "
+            f"to {calm()[1]:%H:%M} on {day_label(calm()[1].normalize())}. Bottom: {len(rows)} timeline events as "
             f"dots in three lanes (diplomacy, military, humanitarian). The highlighted day is {day_label(day)}, "
             f"with {count} deaths. {said}")
 
@@ -200,7 +268,7 @@ def day_description(day, deaths: pd.DataFrame, timeline: pd.DataFrame, window=WI
 def _shapes(day):
     day = _day(day)
     return [
-        dict(type="rect", xref="x", yref="paper", x0=CALM[0], x1=CALM[1], y0=0, y1=1, layer="below",
+        dict(type="rect", xref="x", yref="paper", x0=f"{calm()[0]:%Y-%m-%d %H:%M}", x1=f"{calm()[1]:%Y-%m-%d %H:%M}", y0=0, y1=1, layer="below",
              fillcolor="#e6e6e6", opacity=0.6, line=dict(width=0)),
         dict(type="rect", xref="x", yref="paper", x0=f"{day - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}",
              x1=f"{day + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}", y0=0, y1=1, layer="below",
@@ -231,11 +299,11 @@ def bar_colours(deaths: pd.DataFrame, day) -> list:
     return [SELECTED_COLOUR if d == day else BAR_COLOUR for d in deaths["date"]]
 
 
-def aftermath_figure(deaths_daily: pd.DataFrame, timeline: pd.DataFrame, day=START_DAY, window=WINDOW) -> go.Figure:
+def aftermath_figure(deaths_daily: pd.DataFrame, timeline: pd.DataFrame, day=None, window=WINDOW) -> go.Figure:
     """Daily UCDP deaths (bars) above the timeline's events (dots), with the chosen day highlighted."""
     setup()
     deaths = daily_deaths(deaths_daily, window)
-    day = _day(day)
+    day = _day(start_day() if day is None else day)
     if not deaths["date"].eq(day).any():
         raise ValueError(f"{day:%Y-%m-%d} is outside the window {window[0]} to {window[1]}")
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.66, 0.34])
@@ -251,7 +319,7 @@ def aftermath_figure(deaths_daily: pd.DataFrame, timeline: pd.DataFrame, day=STA
     first, last = _day(window[0]), _day(window[1])
     fig.update_layout(
         title=day_title(day, deaths, timeline), height=520, showlegend=False, shapes=_shapes(day),
-        annotations=[dict(x=CALM[0], y=1.0, xref="x", yref="paper", xanchor="left", yanchor="bottom",
+        annotations=[dict(x=f"{calm()[0]:%Y-%m-%d %H:%M}", y=1.0, xref="x", yref="paper", xanchor="left", yanchor="bottom",
                           text="army's 7 days of calm", showarrow=False, font=dict(size=11, color="#555555"))],
         margin=dict(l=110, r=20, t=70, b=50))
     span = [f"{first - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}", f"{last + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}"]
@@ -286,8 +354,9 @@ def day_panel_html(day, deaths_daily: pd.DataFrame, timeline: pd.DataFrame, sour
                          f"{html.escape(r.event)}{cite}<br><small>Sources: {sources_inline(r.source, sources)}"
                          f"</small></li>")
         parts.append("<ul>" + "".join(items) + "</ul>")
-    if key in DAY_NOTES:
-        text, ids = DAY_NOTES[key]
+    notes = day_notes()
+    if key in notes:
+        text, ids = notes[key]
         parts.append(f"<p><b>Note.</b> {html.escape(text)}<br><small>Sources: {sources_inline(ids, sources)}"
                      "</small></p>")
     return "".join(parts)
@@ -298,12 +367,13 @@ class AftermathExplorer(widgets.VBox):
     title, the description and the panel of that day's events and sources follow."""
 
     def __init__(self, deaths_daily: pd.DataFrame, timeline: pd.DataFrame, sources: pd.DataFrame | None = None,
-                 day=START_DAY, window=WINDOW):
+                 day=None, window=WINDOW):
         setup()
         self.deaths_daily, self.timeline, self.window = deaths_daily, timeline, window
         self.sources = data.sources() if sources is None else sources
         self.deaths = daily_deaths(deaths_daily, window)
         self.event_days = event_days(timeline, window)
+        day = start_day() if day is None else day
         if not self.deaths["date"].eq(_day(day)).any():
             raise ValueError(f"{day} is outside the window {window[0]} to {window[1]}")
         options = [(f"{d.day} {d:%b}", f"{d:%Y-%m-%d}") for d in window_days(window)]
@@ -343,60 +413,17 @@ class AftermathExplorer(widgets.VBox):
 
 # ---- judging the column ------------------------------------------------------------------------------
 
-# The column's forecast and recommendations against what followed. 'what happened' is the record (sources
-# listed); 'our judgement' is ours and is labelled so in the lesson.
-JUDGEMENTS = (
-    dict(claim="Forecast: the truce could fall apart fast if rebels fought Russian or government forces",
-         kind="forecast", paragraph="P09",
-         happened=("Violence fell at first (UCDP's exact-date events: 10 deaths on 13 Sep, 13 on the 14th). On "
-                   "17 Sep US-led coalition jets struck Syrian army positions near Deir ez-Zor. On 19 Sep the "
-                   "army declared the seven days over, blaming some 300 rebel breaches; on 3 Oct the US "
-                   "suspended the bilateral channels."),
-         source="ucdp-ged-syria;reuters-2016-09-17;reuters-2016-09-19;ap-2016-10-03",
-         judgement=("Right about the speed (about a week), only partly about the cause: the army did blame rebel "
-                    "breaches, but the record also shows a coalition strike on the army, aid held up for want of "
-                    "permits, and the assault on Aleppo that the US named as its reason to walk away.")),
-    dict(claim="Recommendation: share military intelligence directly to defeat ISIS",
-         kind="recommendation", paragraph="P05",
-         happened=("The deal put joint work in a Joint Implementation Center, due only after seven calm days. "
-                   "It was put on hold in late September, and on 3 Oct the US withdrew the staff sent to build it, "
-                   "keeping only the 2015 flight-safety channel. CENTCOM later found that the Deir ez-Zor location "
-                   "given to Russia was about 9 km off and that a Russian warning call was held for roughly "
-                   "27 minutes."),
-         source=("rt-informkz-2016-09;sputnik-2016-09-28;ap-2016-10-03;censor-2015-10;nwonews-2016-11-29;"
-                 "nyt-menawatch"),
-         judgement=("Never tried, so the record cannot show it would have failed. But the one channel that "
-                    "existed struggled with a single warning call, and Pentagon leaders spoke openly of "
-                    "missing trust: the recommendation skips the question of how that trust would be built.")),
-    dict(claim="Recommendation: put off the question of who rules Syria until ISIS is defeated",
-         kind="recommendation", paragraph="P17",
-         happened=("The deal's first week depended on the government: its air force was to stay out of "
-                   "opposition areas, its forces were to leave the Castello Road, and aid needed its permits "
-                   "(still missing on 15 Sep). On 19 Sep Kerry said Russia had to rein in Assad; on 28 Sep he "
-                   "warned Lavrov that contacts would end unless the assault on Aleppo stopped."),
-         source="cnn-wtkr-2016-09-09;tass-2016-09-27;panjimas-2016-09-18;state-2016-09-19;ap-2016-10-03",
-         judgement=("Not workable as stated: the conduct of Assad's forces was written into the first seven days, "
-                    "so the Assad question could not wait until after ISIS. The column's own [P06] and [P17] "
-                    "concede that most obstacles lead back to it.")),
-    dict(claim="Recommendation: a second pizza-and-vodka summit to agree a firmer plan",
-         kind="recommendation", paragraph="P18",
-         happened=("The course's record shows no second Kerry-Lavrov meeting before mid-October: the next "
-                   "contact it records is Kerry's warning call of 28 Sep, and on 3 Oct the US suspended the "
-                   "bilateral channels. The first meal, late on 9 Sep in Geneva, was the US delegation's pizza, "
-                   "sent as an apology for a nine-hour wait, with Lavrov's vodka added."),
-         source="ap-2016-10-03;eghtesad-reuters-pizza;ntv-pizza",
-         judgement=("A friendly evening between ministers did not decide events on the ground; the problems of "
-                    "the first week (aid permits, Aleppo, a mistaken strike) were not ones a summit mood could "
-                    "fix, and by October the channel for such talks was suspended.")),
-)
-
-
-def judgement_table(judgements=JUDGEMENTS) -> pd.DataFrame:
-    """The column's forecast and recommendations, what happened, the sources, and our judgement."""
-    for item in judgements:
-        if item["paragraph"] not in data.PARAGRAPH_IDS:
-            raise CourseError(f"{item['paragraph']!r} is not an article paragraph id (P01 to P19).")
-    table = pd.DataFrame([{"claim": f"[{j['paragraph']}] {j['claim']}", "kind": j["kind"],
-                           "what happened (the record)": j["happened"], "source": j["source"],
-                           "our judgement": j["judgement"]} for j in judgements])
-    return table.set_index("claim")
+def judgement_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The column's forecast and recommendations (the author's claim, our paraphrase), the record that
+    followed (events, findings, party positions) with its sources, and our judgement
+    (data/aftermath_judgements.csv)."""
+    table = data.load_table("aftermath_judgements") if table is None else table
+    for paragraph in table["paragraph"]:
+        if paragraph not in data.PARAGRAPH_IDS:
+            raise CourseError(f"{paragraph!r} is not an article paragraph id (P01 to P19).")
+    out = pd.DataFrame({
+        "the author's claim": [f"[{p}] {k.capitalize()}: {c}" for p, k, c in
+                               zip(table["paragraph"], table["kind"], table["claim"])],
+        "the record": table["record"].tolist(), "source": table["source"].tolist(),
+        "our judgement": table["judgement"].tolist()})
+    return out.set_index("the author's claim")

@@ -3,7 +3,10 @@ enforces it), how the column's account lines up with the record, the road from f
 the cooperation the author wants, and a timeline explorer of the weeks around it.
 
 The terms come from data/terms.csv, the events from data/timeline.csv, the paraphrases of the column
-from data/article_map.csv; every row names its sources.
+from data/article_map.csv, what each side said about the Syrian air force from data/sep_statements.csv,
+the cooperation ladder, the explorer's phases and the map's places from their own tables
+(cooperation_ladder.csv, agreement_phases.csv, place_stops.csv); every row names its sources. The army's
+seven days and the Geneva talks are the key dates of data/key_dates.csv, the same ones every lesson uses.
 """
 
 import html
@@ -128,54 +131,65 @@ def commitments_figure(terms: pd.DataFrame = None, actors: pd.DataFrame = None,
 
 # ---- deconfliction is not intelligence sharing -------------------------------------------------------
 
-COOPERATION_LADDER = (
-    {"step": "1. Flight-safety channel (deconfliction)",
-     "what is shared": "procedures for aircrew, radio frequencies and a ground line, to keep aircraft apart",
-     "status in Sep 2016": "in place since the memorandum of 20 Oct 2015; kept even after the 3 Oct 2016 suspension",
-     "column": "[P04]", "source": "censor-2015-10;rollcall-2015-10-21;ap-2016-10-03"},
-    {"step": "2. Joint Implementation Center",
-     "what is shared": "military and intelligence staff mark off JFS/Nusra ground and coordinate strikes on it and ISIL",
-     "status in Sep 2016": "promised only after seven calm days; planning had not begun; never set up",
-     "column": "[P03]", "source": "sputnik-2016-09-12;rt-informkz-2016-09;washex-cook;sputnik-2016-09-28"},
-    {"step": "3. Direct military intelligence sharing",
-     "what is shared": "intelligence on the enemy, shared directly between the two militaries",
-     "status in Sep 2016": "the author's recommendation, not an agreed term",
-     "column": "[P05]", "source": "article"},
-)
-
-
-def cooperation_ladder(sources: pd.DataFrame = None) -> pd.DataFrame:
-    """Three steps from keeping aircraft apart to fighting together, with status and sources."""
+def cooperation_ladder(ladder: pd.DataFrame = None, sources: pd.DataFrame = None) -> pd.DataFrame:
+    """Three steps from keeping aircraft apart to fighting together (data/cooperation_ladder.csv), with
+    their status in September 2016, the paragraph of the column that speaks of each, and the sources."""
+    ladder = data.load_table("cooperation_ladder") if ladder is None else ladder
     sources = data.sources() if sources is None else sources
-    frame = pd.DataFrame(COOPERATION_LADDER)
-    frame["source"] = ["; ".join(source_labels(cell, sources)) for cell in frame["source"]]
-    return frame.rename(columns={"source": "sources"})
+    return pd.DataFrame({
+        "step": ladder["step"], "what is shared": ladder["shared"], "status in Sep 2016": ladder["status"],
+        "column": [f"[{p}]" for p in ladder["paragraph"]],
+        "sources": ["; ".join(source_labels(cell, sources)) for cell in ladder["source"]],
+    }).reset_index(drop=True)
+
+
+# ---- what each side said, beside the text ------------------------------------------------------------
+
+def statements_table(statements: pd.DataFrame = None, sources: pd.DataFrame = None) -> pd.DataFrame:
+    """What each side said about the Syrian air force (data/sep_statements.csv) in date order, beside what
+    the published text says: date, whose voice, who, what they said (our paraphrase) and the sources."""
+    statements = data.load_table("sep_statements") if statements is None else statements
+    sources = data.sources() if sources is None else sources
+    rows = statements.sort_values("date", kind="stable")
+    return pd.DataFrame({
+        "date": [short_date(d) for d in rows["date"]],
+        "voice": ["the text" if v == "text" else "position" for v in rows["voice"]],
+        "who": rows["who"], "said (our paraphrase)": rows["said"],
+        "sources": ["; ".join(source_labels(cell, sources)) for cell in rows["source"]],
+    }).reset_index(drop=True)
 
 
 # ---- a timeline of the arrangement ---------------------------------------------------------------------
 
-# Date windows (inclusive). The seven days follow the arrangement's start at sundown on 12 Sep; the Syrian
-# army's own "regime of calm" ran to 23:59 on 18 Sep.
-PHASES = {
-    "road to Geneva": ("2016-07-01", "2016-09-11"),
-    "the seven days": ("2016-09-12", "2016-09-18"),
-    "collapse": ("2016-09-19", "2016-10-03"),
-    "the whole story": ("2016-07-01", "2016-10-31"),
-}
-GENEVA_DAY = "2016-09-09"
-CALM = ("2016-09-12", "2016-09-19")
+SEVEN_DAYS = "sep-army-calm"      # key dates of data/key_dates.csv, shared with lessons 03 and 05
+GENEVA = "geneva-talks"
+
+
+def phases(table: pd.DataFrame = None, folder=None) -> dict:
+    """label -> (start, end) Timestamps of each phase of data/agreement_phases.csv, in file order. A phase
+    with a key_id takes its times from data/key_dates.csv, so 'the seven days' are the army's calm."""
+    table = data.load_table("agreement_phases", folder) if table is None else table
+    found = {}
+    for row in table.itertuples():
+        found[row.label] = data.key_date(row.key_id, folder) if row.key_id else (row.start, row.end)
+    return found
+
+
+def _window(phase: str):
+    known = phases()
+    if phase not in known:
+        raise ValueError(f"phase must be one of: {', '.join(known)} (got {phase!r}).")
+    return known[phase]
 
 
 def phase_rows(timeline: pd.DataFrame, phase: str) -> pd.DataFrame:
     """The timeline's events inside one phase's date window."""
-    if phase not in PHASES:
-        raise ValueError(f"phase must be one of: {', '.join(PHASES)} (got {phase!r}).")
-    start, end = (pd.Timestamp(d) for d in PHASES[phase])
-    return timeline[timeline["date"].between(start, end)]
+    start, end = _window(phase)
+    return timeline[timeline["date"].between(start.normalize(), end.normalize())]
 
 
 def phase_title(phase: str, count: int) -> str:
-    start, end = (pd.Timestamp(d) for d in PHASES[phase])
+    start, end = _window(phase)
     return f"The September 2016 arrangement, {phase} ({short_date(start)} to {short_date(end)}): {count} events"
 
 
@@ -183,38 +197,59 @@ def phase_description(rows: pd.DataFrame, phase: str) -> str:
     if rows.empty:
         return f"No event of the course timeline falls in the phase '{phase}'."
     first, last = rows.iloc[0], rows.iloc[-1]
-    return (f"Dots on a time axis, one lane per kind of event ({figures.category_counts(rows)}); a shaded band marks the planned seven "
-            f"days from 12 September and a dashed line the Geneva talks of 9 September. The first event shown is "
+    calm, talks = data.key_date(SEVEN_DAYS), data.key_date(GENEVA)
+    return (f"Dots on a time axis, one lane per kind of event ({figures.category_counts(rows)}); a green band marks "
+            f"the Syrian army's seven days of calm ({_moment(calm[0])} to {_moment(calm[1])}) and a grey band the "
+            f"Geneva talks ({_moment(talks[0])} to {_moment(talks[1])}). The first event shown is "
             f"on {short_date(first['date'])} ({first['event']}); the last on {short_date(last['date'])} "
             f"({last['event']}).")
+
+
+def _moment(ts) -> str:
+    """'12 Sep 2016 19:00', or the date alone at midnight."""
+    return short_date(ts) + ("" if (ts.hour, ts.minute) == (0, 0) else f" {ts:%H:%M}")
+
+
+def _x(ts) -> str:
+    return f"{ts:%Y-%m-%d %H:%M}"
 
 
 def phase_figure(timeline: pd.DataFrame, phase: str = "the whole story") -> go.Figure:
     setup()
     rows = phase_rows(timeline, phase)
-    start, end = (pd.Timestamp(d) for d in PHASES[phase])
+    start, end = _window(phase)
+    calm, talks = data.key_date(SEVEN_DAYS), data.key_date(GENEVA)
     fig = go.Figure(figures.timeline_traces(rows))
-    fig.add_vrect(x0=CALM[0], x1=CALM[1], fillcolor=PALETTE[2], opacity=0.15, line_width=0,
-                  annotation_text="planned seven days", annotation_position="top left")
-    fig.add_vline(x=GENEVA_DAY, line=dict(color="#555555", dash="dash", width=1))
-    fig.add_annotation(x=GENEVA_DAY, y=1.0, yref="paper", text="Geneva, 9 Sep", showarrow=False,
+    fig.add_vrect(x0=_x(calm[0]), x1=_x(calm[1]), fillcolor=PALETTE[2], opacity=0.15, line_width=0,
+                  annotation_text="army's seven days", annotation_position="top left")
+    fig.add_vrect(x0=_x(talks[0]), x1=_x(talks[1]), fillcolor="#555555", opacity=0.25, line_width=0)
+    fig.add_annotation(x=_x(talks[0]), y=1.0, yref="paper", text="Geneva, 9 Sep", showarrow=False,
                        xanchor="right", yanchor="bottom", font=dict(size=11, color="#555555"))
     fig.update_layout(
         title=phase_title(phase, len(rows)), height=340, showlegend=False,
         xaxis=dict(title="date", type="date",
-                   range=[f"{start - pd.Timedelta(days=1):%Y-%m-%d}", f"{end + pd.Timedelta(days=1):%Y-%m-%d}"]),
+                   range=[f"{start.normalize() - pd.Timedelta(days=1):%Y-%m-%d}",
+                          f"{end.normalize() + pd.Timedelta(days=1):%Y-%m-%d}"]),
         yaxis=dict(title="kind of event", categoryorder="array", categoryarray=list(EVENT_CATEGORIES)))
     return describe(fig, phase_description(rows, phase))
 
 
-def events_html(rows: pd.DataFrame, sources: pd.DataFrame) -> str:
-    """The events as a list: date, kind, event, the column's paragraph if it mentions it, sources."""
+def statement_words(statement: str, speaker: str, names: dict) -> str:
+    """How a timeline row says who speaks: 'event', 'position of Russia', 'finding of the UN'."""
+    return statement if statement == "event" else f"{statement} of {names.get(speaker, speaker)}"
+
+
+def events_html(rows: pd.DataFrame, sources: pd.DataFrame, actors: pd.DataFrame = None) -> str:
+    """The events as a list: date, kind, whether it is an event, a finding or one party's position, the
+    column's paragraph if it mentions it, and the sources."""
     if rows.empty:
         return "<p><i>No events in this window.</i></p>"
+    names = short_names(data.actors() if actors is None else actors)
     items = []
     for r in rows.itertuples():
         cite = f" [{r.paragraph}]" if r.paragraph else ""
-        items.append(f"<li><b>{short_date(r.date)}</b> ({r.category}){cite}: {html.escape(r.event)} "
+        who = html.escape(statement_words(r.statement, r.speaker, names))
+        items.append(f"<li><b>{short_date(r.date)}</b> ({r.category}; {who}){cite}: {html.escape(r.event)} "
                      f"<small>Sources: {html.escape('; '.join(source_labels(r.source, sources)))}</small></li>")
     return f"<ul>{''.join(items)}</ul>"
 
@@ -227,7 +262,7 @@ class AgreementTimeline(widgets.VBox):
         setup()
         self.timeline = timeline
         self.sources = data.sources() if sources is None else sources
-        self.phase = widgets.Dropdown(options=list(PHASES), value=phase, description="Phase")
+        self.phase = widgets.Dropdown(options=list(phases()), value=phase, description="Phase")
         self.figure = go.FigureWidget(phase_figure(timeline, phase))
         self.description = widgets.HTML()
         self.events = widgets.HTML()
@@ -245,34 +280,19 @@ class AgreementTimeline(widgets.VBox):
 
 # ---- the places of the arrangement, for maps.PlaceMap ---------------------------------------------------
 
-# (key, label, place_id, note). The notes are our words; each names its sources.
-PLACE_STOPS = (
-    ("aleppo", "Aleppo", "aleppo",
-     "The divided city at the heart of the arrangement. Government forces cut the Castello Road on 17 Jul 2016, "
-     "besieging the rebel-held east (The New Arab), and restored the siege on 4 Sep after a rebel break-in at "
-     "Ramouseh in August (The Arab Weekly, citing SOHR)."),
-    ("castello-road", "Castello Road (Aleppo)", "aleppo",
-     "The road into rebel-held eastern Aleppo. Both sides were to pull back from it at the same time, leaving a "
-     "demilitarised strip for UN aid (TASS, 27 Sep 2016). Our data has no point of its own for the road, so the "
-     "star is on Aleppo's marker."),
-    ("urum-al-kubra", "Urum al-Kubra", "urum-al-kubra",
-     "West of Aleppo. On the evening of 19 Sep 2016 a UN and Syrian Arab Red Crescent convoy was hit here while "
-     "unloading; the UN Board of Inquiry (21 Dec 2016) found an air attack but named no perpetrator."),
-    ("jabal-thurdah", "Jabal Thurdah, Deir ez-Zor", "jabal-thurdah",
-     "Hills by Deir ez-Zor airport, held by the Syrian army and besieged by ISIL. US-led coalition jets struck "
-     "army positions here on 17 Sep 2016 (Reuters, 17 Sep 2016); CENTCOM later called it an unintentional error."),
-    ("tartus", "Tartus", "tartus",
-     "Russia's naval supply and repair point, its only one in the Mediterranean in 2016 (TASS dossier), which the "
-     "column lists among Russia's interests [P07]. The marker is nudged ashore: the simplified coast puts the "
-     "town at sea."),
-    ("hmeimim", "Hmeimim air base", "hmeimim",
-     "Russia's air base south-east of Latakia, operational from 30 Sep 2015 (piglix, a Wikipedia mirror). With "
-     "Russian and US-led coalition aircraft in the same skies, the two sides signed a memorandum on avoiding "
-     "incidents in Syrian airspace on 20 Oct 2015 (Reuters via Roll Call): the channel of [P04]."),
-    ("damascus", "Damascus", "damascus",
-     "Seat of the Syrian government, which the course's table of terms lists as bound by four of the ten "
-     "September terms (S01 to S04), above all keeping its air force out of areas held by the opposition."),
-    ("geneva", "Geneva (talks of 9 Sep)", "geneva",
-     "Kerry and Lavrov negotiated the arrangement in a Geneva hotel for about 13 to 15 hours on 9 Sep 2016 (US "
-     "Mission Geneva transcript). Geneva is in Switzerland, far outside this map."),
-)
+def place_map(places: pd.DataFrame = None, outline: pd.DataFrame = None, timeline: pd.DataFrame = None):
+    """The lesson's map: the stops of data/place_stops.csv, with the events of 'the whole story' window."""
+    from ceasefire import maps
+    start, end = phases()["the whole story"]
+    return maps.PlaceMap(data.places() if places is None else places,
+                         data.load_outline() if outline is None else outline,
+                         data.timeline() if timeline is None else timeline, place_stops(), start, end)
+
+
+def place_stops(stops: pd.DataFrame = None, sources: pd.DataFrame = None) -> list:
+    """The stops of the lesson's map (data/place_stops.csv) as maps.PlaceMap wants them: (key, label,
+    place_id, note), each note our words followed by its sources."""
+    stops = data.load_table("place_stops") if stops is None else stops
+    sources = data.sources() if sources is None else sources
+    return [(r.stop_id, r.label, r.place, f"{r.note} (Sources: {'; '.join(source_labels(r.source, sources))}.)")
+            for r in stops.itertuples()]

@@ -1,49 +1,47 @@
-"""Lesson 03, "Why the February truce failed": the February 2016 terms, the causes of the collapse, the
-UCDP death counts and the "every 25 minutes" figure, as tables, figures and one widget.
+"""Lesson 03, "Why the February truce failed": the February 2016 terms and the text the Security Council
+endorsed, the causes of the collapse, the UCDP death counts and the "every 25 minutes" figure, as tables,
+figures and one widget.
 
-Everything here is built from the course data (data/*.csv, loaded by ceasefire.data); the only
-hand-written content is the list of explanations in CAUSES (which events the author's and the record's
-explanations point to) and HOLES (which terms bear on each gap the author names). Both only select rows
-of the data tables: every date, event text and source id comes from the tables themselves.
+Everything here is built from the course data (data/*.csv, loaded by ceasefire.data). The sourced prose
+the lesson shows lives in data tables, each row with its sources: feb_text.csv (provisions of resolution
+2268 and its annex, quoted), feb_causes.csv (the explanations of the collapse, who offers each, and the
+timeline rows they rest on), feb_gaps.csv (the gaps the author sees, with the terms on each),
+ucdp_columns.csv, two_day_windows.csv and casualty_periods.csv (which key dates of key_dates.csv the
+figures shade). This module only selects, joins and draws.
 """
 
 import math
 import numbers
-from dataclasses import dataclass
+import re
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from ceasefire import data
 from ceasefire.data import short_date, split
 from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup, wrap
 from ceasefire.errors import CourseError
 
-# ---- key dates ------------------------------------------------------------------------------------
-
-TRUCE_START = pd.Timestamp("2016-02-27")      # 00:00 Damascus time (terms.csv F01)
-HNC_SUSPENSION = pd.Timestamp("2016-04-18")   # HNC postpones its part in the Geneva talks (timeline)
-SEPTEMBER_START = pd.Timestamp("2016-09-12")  # the September arrangement begins at sundown (terms.csv S01)
-SEPTEMBER_END = pd.Timestamp("2016-09-19")    # the Syrian military declares the seven days over (timeline)
-
-# Shaded periods on the death-count figures: (first day, last day, label, colour).
-PERIODS_MARKED = (
-    (TRUCE_START, HNC_SUSPENSION, "Feb truce, eroding<br>27 Feb - 18 Apr", PALETTE[0]),
-    (SEPTEMBER_START, SEPTEMBER_END, "Sep truce<br>12-19 Sep", PALETTE[2]),
-)
-
-# Two-day windows read from the daily table: de Mistura's 48 hours, and the calmest days of September.
-TWO_DAY_WINDOWS = (
-    ("2016-04-26", "2016-04-27", "the 48 hours before de Mistura's briefing of 28 Apr"),
-    ("2016-09-13", "2016-09-14", "the first two full days of the September arrangement"),
-)
+TRUCE_KEY = "feb-cessation"          # key_dates.csv: 27 Feb 00:00 to the HNC's suspension on 18 Apr
+PERIOD_COLOURS = (PALETTE[0], PALETTE[2], PALETTE[1])
 
 
 class RateError(CourseError, ValueError):
     """A rate or a period was given that cannot be converted; the message says what to type instead."""
 
 
-# ---- the February terms ---------------------------------------------------------------------------
+def _table(name: str, given):
+    """A course table: the one given (tests pass their own), else the committed one."""
+    return data.load_table(name) if given is None else given
+
+
+def truce_start() -> pd.Timestamp:
+    """The day the February cessation began (key_dates.csv, feb-cessation), at midnight."""
+    return data.key_date(TRUCE_KEY)[0].normalize()
+
+
+# ---- the February terms and the text itself --------------------------------------------------------
 
 def february_terms(terms: pd.DataFrame) -> pd.DataFrame:
     """The terms of the February 2016 cessation (terms.csv), with the columns a reader needs."""
@@ -51,53 +49,63 @@ def february_terms(terms: pd.DataFrame) -> pd.DataFrame:
     return rows[["term_id", "term", "commitment", "verification", "enforcement", "source"]].reset_index(drop=True)
 
 
+def february_text(text: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Provisions of resolution 2268 (2016) and of the joint statement and terms annexed to it, quoted
+    exactly (feb_text.csv), each with a plain reading and its source: the text students read in section 2."""
+    text = _table("feb_text", text)
+    if text.empty:
+        raise CourseError("feb_text.csv has no provisions to show.")
+    frame = text[["document", "part", "text", "plain", "source"]]
+    return frame.rename(columns={"text": "the text says", "plain": "in plain words"}).reset_index(drop=True)
+
+
+_WHO = {"syrian-government": "Government of Syria", "russia": "Russia", "united-states": "United States",
+        "hnc": "HNC (opposition)", "un": "UN", "turkey": "Turkey", "opposition": "armed opposition"}
+
+
+def _kind(row) -> str:
+    """'event', or whose position or finding a timeline row reports: 'position: Russia'."""
+    if row["statement"] == "event":
+        return "event"
+    return f"{row['statement']}: {_WHO.get(row['speaker'], row['speaker'])}"
+
+
 def events_between(timeline: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
-    """Timeline events from `first` to `last` (inclusive, YYYY-MM-DD), with date, event and sources."""
-    start, end = pd.Timestamp(first), pd.Timestamp(last)
+    """Timeline rows from `first` to `last` (inclusive, YYYY-MM-DD): date, what kind of statement (an event,
+    or whose position or finding), the text and its sources."""
+    try:
+        start, end = pd.Timestamp(first), pd.Timestamp(last)
+    except (ValueError, TypeError):
+        raise CourseError(f"Give the period as two dates written YYYY-MM-DD; got {first!r} and {last!r}.") from None
     if end < start:
         raise CourseError(f"The period runs backwards: {last} is before {first}.")
     dates = pd.to_datetime(timeline["date"])
     rows = timeline[(dates >= start) & (dates <= end)]
     return pd.DataFrame({"date": pd.to_datetime(rows["date"]).map(short_date),
-                         "event": rows["event"], "source": rows["source"]}).reset_index(drop=True)
+                         "kind": [_kind(r) for _, r in rows.iterrows()],
+                         "what happened or was said": rows["event"], "source": rows["source"]}).reset_index(drop=True)
 
 
 # ---- the causes of the collapse: the author's against the record's -----------------------------------
 
-@dataclass(frozen=True)
-class Cause:
-    explanation: str
-    named_by: str            # "author [P09]" or "the record"
-    evidence: tuple          # (date, word in the event text) pairs that pick timeline rows
-    verdict: str             # our reading of the evidence, one line
-    also_cites: tuple = ()   # further source ids (sources.csv) that the verdict relies on
+EVIDENCE = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\S.*)$")
 
 
-CAUSES = (
-    Cause("Turkey's involvement", "Author's opinion [P09]", (("2016-02-13", "Turkish"),),
-          "Not supported: the shelling came two weeks before the truce began, and no course source names Turkey "
-          "as a cause of the collapse."),
-    Cause("Dispute over a Kurdish state", "Author's opinion [P09]", (("2016-03-17", "federal"),),
-          "Not supported: a separate quarrel in mid-March that no course source names as a cause of the collapse."),
-    Cause("Vague rules on what was allowed and who counted as a terrorist", "Author's opinion [P10]",
-          (("2016-02-27", "excluded"),),
-          "Partly: the terms named the excluded groups and listed the parties' duties but set no way to check them; "
-          "Kerry later counted Nusra's growing influence among the two main problems.",
-          ("afp-anadolu-2016-02-26", "un-sc12261", "state-2016-08-26")),
-    Cause("Disagreement over Assad's future", "Author's opinion [P10]", (),
-          "Not tested: none of the dated course sources of April to August 2016 names it as a cause of the collapse."),
-    Cause("Government offensives around Aleppo", "The record", (("2016-04-18", "HNC"), ("2016-04-22", "Aleppo"),
-                                                              ("2016-05-02", "Aleppo"), ("2016-08-26", "regime")),
-          "The opposition bloc blamed government offensives; fighting in Aleppo escalated; Kerry said the truce had "
-          "broken down completely in a few places, Aleppo above all, and later named regime violations."),
-    Cause("Air strikes on hospitals", "The record", (("2016-04-27", "hospital"),),
-          "The al-Quds hospital in Aleppo was destroyed the night before the UN envoy called the truce barely alive.",
-          ("upi-2016-04-28",)),
-    Cause("Blocked aid", "The record", (("2016-05-09", "aid"),),
-          "When the US and Russia recommitted to the truce on 9 May they conceded that aid had been obstructed."),
-    Cause("Nusra fighting alongside other rebels", "The record", (("2016-08-26", "Nusra"),),
-          "Kerry named Nusra's growing influence, next to regime violations, as one of the truce's two main problems."),
-)
+def _evidence_items(cause) -> list:
+    items = split(cause["evidence"])
+    if not items:
+        raise CourseError(f"The cause {cause['cause_id']!r} in feb_causes.csv has no evidence; give at least one "
+                          f"item written 'YYYY-MM-DD word', e.g. '2016-04-18 HNC'.")
+    return items
+
+
+def _evidence(item: str) -> tuple:
+    """'2016-04-18 HNC' -> ('2016-04-18', 'HNC'): a day and a word of the timeline event it picks."""
+    match = EVIDENCE.match(str(item).strip())
+    if not match:
+        raise CourseError(f"Evidence item {item!r} in feb_causes.csv should read 'YYYY-MM-DD word', "
+                          f"e.g. '2016-04-18 HNC'.")
+    return match.group(1), match.group(2)
 
 
 def _pick(timeline: pd.DataFrame, date: str, word: str) -> pd.Series:
@@ -108,64 +116,83 @@ def _pick(timeline: pd.DataFrame, date: str, word: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def causes_table(timeline: pd.DataFrame) -> pd.DataFrame:
-    """The explanations of the February collapse side by side: who offers each, the dated events it rests on
-    (taken from the timeline, with their sources), how many days before or after the truce began, and our reading."""
+def _offered_by(cause) -> str:
+    if cause["lane"] == "author":
+        return f"Author's opinion [{cause['paragraph']}]" if cause["paragraph"] else "Author's opinion"
+    return f"The record: {cause['offered_by']}"
+
+
+def causes_table(timeline: pd.DataFrame, causes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The explanations of the February collapse side by side (feb_causes.csv): who offers each, the dated
+    timeline rows it rests on (each marked as an event or as whose position), how many days before or after
+    the truce began, our reading, and the sources (the timeline rows' and the cause's own)."""
+    causes = _table("feb_causes", causes)
+    start = truce_start()
     records = []
-    for cause in CAUSES:
-        events = [_pick(timeline, date, word) for date, word in cause.evidence]
-        dates = [pd.Timestamp(e["date"]) for e in events]
+    for _, cause in causes.iterrows():
+        events = [_pick(timeline, *_evidence(item)) for item in _evidence_items(cause)]
         sources = []
         for event in events:
             sources += [s for s in split(event["source"]) if s not in sources]
-        sources += [s for s in cause.also_cites if s not in sources]
+        sources += [s for s in split(cause["source"]) if s not in sources]
         records.append({
-            "explanation": cause.explanation,
-            "named by": cause.named_by,
-            "dated evidence": "; ".join(short_date(d) for d in dates) or "none in the course timeline",
-            "days after the truce began": (", ".join(_offset(d) for d in dates) or "-"),
-            "our reading": cause.verdict,
+            "explanation": cause["explanation"],
+            "who says so": _offered_by(cause),
+            "dated evidence": "; ".join(f"{short_date(pd.Timestamp(e['date']))} ({_kind(e)})" for e in events)
+                              or "none in the course timeline",
+            "days after the truce began": ", ".join(_offset(pd.Timestamp(e["date"]), start) for e in events) or "-",
+            "our reading": cause["verdict"],
             "source": ";".join(sources) or "-",
         })
     return pd.DataFrame(records)
 
 
-def _offset(date) -> str:
-    days = (date - TRUCE_START).days
+def _offset(date, start) -> str:
+    days = (date - start).days
     return "0 (first day)" if days == 0 else f"{days:+d}"
 
 
-def causes_figure(timeline: pd.DataFrame) -> go.Figure:
-    """The dated events behind each explanation on one time axis, the truce period shaded: it shows at a
-    glance which evidence comes before the truce began and which comes while it was failing."""
+LANES = ("Author's opinion", "The record: events", "The record: party positions")
+
+
+def causes_figure(timeline: pd.DataFrame, causes: pd.DataFrame | None = None) -> go.Figure:
+    """The dated rows behind each explanation on one time axis, in three lanes (the author's explanations;
+    events; party positions), the February truce shaded: it shows at a glance which evidence comes before
+    the truce began and which comes while it was failing."""
     setup()
-    lanes = {"Author's opinion": [], "The record": []}
-    for cause in CAUSES:
-        lane = "Author's opinion" if cause.named_by.startswith("Author") else "The record"
-        for date, word in cause.evidence:
-            event = _pick(timeline, date, word)
-            lanes[lane].append((pd.Timestamp(event["date"]), cause.explanation, event["event"]))
+    causes = _table("feb_causes", causes)
+    start = truce_start()
+    lanes = {lane: [] for lane in LANES}
+    for _, cause in causes.iterrows():
+        for item in _evidence_items(cause):
+            event = _pick(timeline, *_evidence(item))
+            lane = (LANES[0] if cause["lane"] == "author" else LANES[1] if event["statement"] == "event" else LANES[2])
+            lanes[lane].append((pd.Timestamp(event["date"]), cause["explanation"], _kind(event), event["event"]))
     fig = go.Figure()
-    for colour, (lane, points) in zip((PALETTE[4], PALETTE[3]), lanes.items()):
+    styles = {LANES[0]: (PALETTE[4], "circle"), LANES[1]: (PALETTE[3], "diamond"), LANES[2]: (PALETTE[1], "square")}
+    for lane, points in lanes.items():
+        colour, symbol = styles[lane]
         fig.add_trace(go.Scatter(
             x=[p[0].strftime("%Y-%m-%d") for p in points], y=[lane] * len(points), mode="markers", name=lane,
-            marker=dict(size=13, color=colour, symbol="diamond" if lane == "The record" else "circle",
-                        line=dict(width=1, color="white")),
-            customdata=[[p[1], wrap(p[2])] for p in points],
-            hovertemplate="%{x|%d %b %Y}<br><b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
-    _shade(fig, PERIODS_MARKED[:1])
-    fig.add_vline(x=TRUCE_START.strftime("%Y-%m-%d"), line=dict(color="#444444", dash="dot", width=1))
-    fig.update_layout(title="Which dated events does each explanation rest on?", height=300, showlegend=False,
+            marker=dict(size=13, color=colour, symbol=symbol, line=dict(width=1, color="white")),
+            customdata=[[p[1], p[2], wrap(p[3])] for p in points],
+            hovertemplate="%{x|%d %b %Y}<br><b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}"
+                          "<extra></extra>"))
+    periods = shaded_periods()
+    _shade(fig, [p for p in periods if p[4] == TRUCE_KEY])
+    fig.add_vline(x=start.strftime("%Y-%m-%d"), line=dict(color="#444444", dash="dot", width=1))
+    fig.update_layout(title="Which dated events and statements does each explanation rest on?", height=340,
+                      showlegend=False,
                       xaxis=dict(title="2016", type="date", range=["2016-02-01", "2016-09-01"]),
-                      yaxis=dict(title="", categoryorder="array", categoryarray=["The record", "Author's opinion"],
+                      yaxis=dict(title="", categoryorder="array", categoryarray=list(reversed(LANES)),
                                  automargin=True))
-    author = sorted(p[0] for p in lanes["Author's opinion"])
-    record = sorted(p[0] for p in lanes["The record"])
-    after = all(d > TRUCE_START for d in record)
-    text = (f"Two rows of markers on a time line from February to August 2016, with the February truce shaded from "
-            f"27 Feb to 18 Apr and a dotted line at its start. The events behind the author's explanations fall on "
-            f"{_dates(author)}; the events behind the explanations in the record fall on {_dates(record)}"
-            f"{', all after the truce began' if after else ''}.")
+    author = sorted(p[0] for p in lanes[LANES[0]])
+    record = sorted(p[0] for lane in LANES[1:] for p in lanes[lane])
+    after = all(d > start for d in record)
+    text = (f"Three rows of markers on a time line from February to August 2016, with the February truce shaded "
+            f"from {_period_span(periods, TRUCE_KEY)} and a dotted line at its start. The events behind the "
+            f"author's explanations fall on {_dates(author)}; the events and party statements behind the "
+            f"explanations in the record fall on {_dates(record)}{', all after the truce began' if after else ''}.")
     return describe(fig, text)
 
 
@@ -174,38 +201,27 @@ def _dates(stamps) -> str:
     return ", ".join(f"{d:%d %b}" for d in unique)
 
 
-# ---- February and September side by side: the holes the author names ----------------------------
+# ---- February and September side by side: the gaps the author names ----------------------------
 
-@dataclass(frozen=True)
-class Hole:
-    hole: str
-    paragraphs: str
-    february: tuple     # term ids in terms.csv
-    september: tuple
-
-
-HOLES = (
-    Hole("The deal rests on rebels choosing not to attack", "[P12] [P14]", ("F02", "F07"), ("S01", "S09")),
-    Hole("Some 'moderate' rebels keep ties to JFS (formerly Nusra)", "[P14]", ("F03", "F04"), ("S07", "S08")),
-    Hole("Nothing makes the parties comply", "[P12] [P14]", ("F05", "F11"), ("S06", "S09")),
-)
-
-
-def holes_table(terms: pd.DataFrame) -> pd.DataFrame:
-    """Each gap the author sees in the September deal [P12, P14], with the February and September terms that
-    bear on it: the term's name, how compliance was to be checked and what enforced it (from terms.csv)."""
+def holes_table(terms: pd.DataFrame, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each gap the author sees in the September deal [P12, P14] (feb_gaps.csv), with the February and
+    September terms that bear on it: the term's name, how compliance was to be checked and what enforced
+    it (from terms.csv)."""
+    gaps = _table("feb_gaps", gaps)
     by_id = terms.set_index("term_id")
-    missing = [t for h in HOLES for t in h.february + h.september if t not in by_id.index]
+    wanted = [t for _, g in gaps.iterrows() for t in split(g["february"]) + split(g["september"])]
+    missing = [t for t in wanted if t not in by_id.index]
     if missing:
         raise CourseError(f"terms.csv has no term(s) {', '.join(missing)}.")
 
     def describe_terms(ids):
         return " | ".join(f"{t} {by_id.loc[t, 'term']} (checked by: {by_id.loc[t, 'verification'].rstrip('.')}; "
-                          f"enforced by: {by_id.loc[t, 'enforcement']})" for t in ids)
+                          f"enforced by: {by_id.loc[t, 'enforcement']})" for t in split(ids))
 
-    return pd.DataFrame([{"gap the author names": h.hole, "paragraphs": h.paragraphs,
-                          "February 2016 terms": describe_terms(h.february),
-                          "September 2016 terms": describe_terms(h.september)} for h in HOLES])
+    return pd.DataFrame([{"gap the author names": g["gap"],
+                          "paragraphs": " ".join(f"[{p}]" for p in split(g["paragraph"])),
+                          "February 2016 terms": describe_terms(g["february"]),
+                          "September 2016 terms": describe_terms(g["september"])} for _, g in gaps.iterrows()])
 
 
 def enforcement_counts(terms: pd.DataFrame) -> pd.DataFrame:
@@ -220,24 +236,50 @@ def enforcement_counts(terms: pd.DataFrame) -> pd.DataFrame:
 
 # ---- the UCDP death counts ------------------------------------------------------------------------
 
-COLUMN_GUIDE = (
-    ("month", "the calendar month"),
-    ("deaths", "UCDP's best estimate, counting only events that begin and end within the month (used in our figures)"),
-    ("deaths_low, deaths_high", "UCDP's low and high estimates for the same events, kept as UCDP published them"),
-    ("civilians", "the civilians among those deaths"),
-    ("deaths_by_start", "every event counted in the month it begins, long aggregates included (January 2016 is inflated)"),
-    ("deaths_prorated", "each event spread evenly over its days: an estimate by the data's compiler, not a UCDP figure"),
-)
+def column_guide(columns: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What each column of data/deaths_monthly.csv means, in one line each (ucdp_columns.csv)."""
+    return _table("ucdp_columns", columns)[["column", "meaning", "source"]].reset_index(drop=True)
 
 
-def column_guide() -> pd.DataFrame:
-    """What each column of data/deaths_monthly.csv means, in one line each."""
-    return pd.DataFrame(COLUMN_GUIDE, columns=["column", "meaning"])
+def shaded_periods(periods: pd.DataFrame | None = None) -> list:
+    """The periods the death-count figures shade: (start, end, label, colour, key_id) for each row of
+    casualty_periods.csv, the times taken from key_dates.csv (data.key_date), so that every lesson shades
+    the same days."""
+    periods = _table("casualty_periods", periods)
+    out = []
+    for n, (_, row) in enumerate(periods.iterrows()):
+        start, end = data.key_date(row["key_id"])
+        label = f"{row['label']}<br>{_span_days(start, end)}"
+        out.append((start, end, label, PERIOD_COLOURS[n % len(PERIOD_COLOURS)], row["key_id"]))
+    return out
+
+
+def _span_days(start, end) -> str:
+    """'27 Feb - 18 Apr', or '12-18 Sep' within one month."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}-{end.day} {end:%b}"
+    return f"{start.day} {start:%b} - {end.day} {end:%b}"
+
+
+def _period_span(periods, key) -> str:
+    for start, end, _, _, key_id in periods:
+        if key_id == key:
+            return f"{_span_days(start, end).replace(' - ', ' to ').replace('-', ' to ')} {end:%Y}"
+    raise CourseError(f"casualty_periods.csv has no row for the key date {key!r}.")
+
+
+def _shaded_text(periods) -> str:
+    names = {TRUCE_KEY: "the February truce", "sep-army-calm": "the Syrian army's seven days of calm"}
+    return ", and ".join(f"{names.get(p[4], p[2].split('<br>')[0])} from {_period_span(periods, p[4])}"
+                         for p in periods)
 
 
 def _months(monthly: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
     months = pd.to_datetime(monthly["month"])
-    rows = monthly[(months >= pd.Timestamp(first + "-01")) & (months <= pd.Timestamp(last + "-01"))].copy()
+    if not all(isinstance(m, str) and re.fullmatch(r"\d{4}-\d{2}", m) for m in (first, last)):
+        raise CourseError(f"Give months as YYYY-MM, e.g. 2016-04; got {first!r} and {last!r}.")
+    low, high = pd.Timestamp(first + "-01"), pd.Timestamp(last + "-01")
+    rows = monthly[(months >= low) & (months <= high)].copy()
     if rows.empty:
         raise CourseError(f"No UCDP months between {first} and {last}; the data run from 2016-01 to 2019-11.")
     rows["month"] = pd.to_datetime(rows["month"])
@@ -245,15 +287,15 @@ def _months(monthly: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
 
 
 def _shade(fig, periods):
-    for first, last, label, colour in periods:
-        fig.add_vrect(x0=first.strftime("%Y-%m-%d"), x1=(last + pd.Timedelta(days=1)).strftime("%Y-%m-%d"),
+    for start, end, label, colour, _ in periods:
+        fig.add_vrect(x0=start.strftime("%Y-%m-%d %H:%M"), x1=end.strftime("%Y-%m-%d %H:%M"),
                       fillcolor=colour, opacity=0.22, line_width=0, layer="below",
                       annotation_text=label, annotation_position="top left", annotation_font_size=11,
                       annotation_bgcolor="rgba(255,255,255,0.8)")
 
 
 def monthly_deaths_figure(monthly: pd.DataFrame, first: str = "2016-01", last: str = "2016-12") -> go.Figure:
-    """UCDP deaths per month (events within the month) with civilians, the two truces shaded."""
+    """UCDP deaths per month (events within the month) with civilians, the periods of casualty_periods.csv shaded."""
     setup()
     rows = _months(monthly, first, last)
     x = rows["month"].dt.strftime("%Y-%m-%d").tolist()
@@ -265,7 +307,8 @@ def monthly_deaths_figure(monthly: pd.DataFrame, first: str = "2016-01", last: s
                    marker_color=PALETTE[4], xperiod="M1", xperiodalignment="middle",
                    hovertemplate="%{x|%B %Y}: %{y:,} civilians<extra></extra>"),
     ])
-    _shade(fig, PERIODS_MARKED)
+    periods = shaded_periods()
+    _shade(fig, periods)
     fig.update_layout(title=f"Conflict deaths in Syria per month, {_span(rows)} (UCDP)", height=420,
                       xaxis=dict(title="", type="date"),
                       yaxis=dict(title="deaths (events within the month)", rangemode="tozero", automargin=True),
@@ -273,8 +316,8 @@ def monthly_deaths_figure(monthly: pd.DataFrame, first: str = "2016-01", last: s
     low, high = rows.loc[rows["deaths"].idxmin()], rows.loc[rows["deaths"].idxmax()]
     text = (f"Bars: UCDP's count of deaths in Syria per month, {_span(rows)}, counting only events that begin and end "
             f"within the month; a line shows the civilians among them. The lowest month is {low['month']:%B %Y} "
-            f"({low['deaths']:,}), the highest {high['month']:%B %Y} ({high['deaths']:,}). Shaded: the February truce "
-            f"from 27 Feb to 18 Apr 2016, and the September truce from 12 to 19 Sep 2016.")
+            f"({low['deaths']:,}), the highest {high['month']:%B %Y} ({high['deaths']:,}). Shaded: "
+            f"{_shaded_text(periods)}.")
     return describe(fig, text)
 
 
@@ -290,7 +333,10 @@ def daily_deaths_figure(daily: pd.DataFrame, first: str = "2016-02-01", last: st
     rows["date"] = pd.to_datetime(rows["date"])
     rows = rows.set_index("date")["deaths"]
     average = rows.rolling(7, center=True, min_periods=4).mean()
-    window = (rows.index >= pd.Timestamp(first)) & (rows.index <= pd.Timestamp(last))
+    try:
+        window = (rows.index >= pd.Timestamp(first)) & (rows.index <= pd.Timestamp(last))
+    except (ValueError, TypeError):
+        raise CourseError(f"Give days as YYYY-MM-DD; got {first!r} and {last!r}.") from None
     rows, average = rows[window], average[window]
     if rows.empty:
         raise CourseError(f"No days between {first} and {last}; the daily table covers 2016.")
@@ -301,37 +347,51 @@ def daily_deaths_figure(daily: pd.DataFrame, first: str = "2016-02-01", last: st
         go.Scatter(x=x, y=[round(v, 1) for v in average], name="7-day average", mode="lines",
                    line=dict(color=PALETTE[3], width=2), hovertemplate="%{x|%d %b %Y}: %{y:.0f} a day<extra></extra>"),
     ])
-    _shade(fig, PERIODS_MARKED)
-    totals = two_day_totals(daily)
-    for (first_day, _, _), row in zip(TWO_DAY_WINDOWS, totals.itertuples()):
-        top = int(rows[pd.Timestamp(first_day):pd.Timestamp(first_day) + pd.Timedelta(days=1)].max())
-        fig.add_annotation(x=first_day, y=top,
-                           text=f"{row.days}: {row.deaths}", showarrow=True, arrowhead=2, ax=0, ay=-70,
+    periods = shaded_periods()
+    _shade(fig, periods)
+    totals = _window_totals(daily)
+    for row in totals:
+        first_day = row["first"]
+        shown = rows[first_day:first_day + pd.Timedelta(days=1)]
+        if shown.empty:
+            continue
+        fig.add_annotation(x=first_day.strftime("%Y-%m-%d"), y=int(shown.max()),
+                           text=f"{row['days']}: {row['deaths']}", showarrow=True, arrowhead=2, ax=0, ay=-70,
                            font=dict(size=11), bgcolor="rgba(255,255,255,0.85)")
     fig.update_layout(title=f"Deaths per day, {rows.index[0]:%d %b} to {rows.index[-1]:%d %b %Y} (UCDP, exact-date events)",
                       height=420, xaxis=dict(title="", type="date"),
                       yaxis=dict(title="deaths (events dated to the day)", rangemode="tozero", automargin=True),
                       legend=dict(orientation="h", y=-0.12), margin=dict(b=80), bargap=0)
     text = (f"Bars: deaths per day from {rows.index[0]:%d %B} to {rows.index[-1]:%d %B %Y} in UCDP events dated to the "
-            f"exact day, with a line for the 7-day average. Shaded: the February truce (27 Feb to 18 Apr) and the "
-            f"September truce (12 to 19 Sep). Labelled: " +
-            "; ".join(f"{r.days}, {r.deaths} deaths" for r in totals.itertuples()) + ".")
+            f"exact day, with a line for the 7-day average. Shaded: {_shaded_text(periods)}. Labelled: " +
+            "; ".join(f"{r['days']}, {r['deaths']} deaths" for r in totals) + ".")
     return describe(fig, text)
 
 
-def two_day_totals(daily: pd.DataFrame) -> pd.DataFrame:
-    """Deaths in the two-day windows of TWO_DAY_WINDOWS (events dated to the exact day; civilians too)."""
+def _window_totals(daily: pd.DataFrame, windows: pd.DataFrame | None = None) -> list:
+    windows = _table("two_day_windows", windows)
     dates = pd.to_datetime(daily["date"])
     records = []
-    for first, last, what in TWO_DAY_WINDOWS:
-        rows = daily[(dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))]
+    for _, window in windows.iterrows():
+        first, last = pd.Timestamp(window["first"]), pd.Timestamp(window["last"])
+        rows = daily[(dates >= first) & (dates <= last)]
         if len(rows) != 2:
-            raise CourseError(f"The daily table should have 2 rows from {first} to {last}, found {len(rows)}.")
+            raise CourseError(f"The daily table should have 2 rows from {first:%Y-%m-%d} to {last:%Y-%m-%d}, "
+                              f"found {len(rows)}.")
         deaths = int(rows["deaths"].sum())
-        records.append({"days": f"{pd.Timestamp(first):%d}-{pd.Timestamp(last):%d %b %Y}", "what": what,
+        records.append({"window": window["window_id"], "first": first,
+                        "days": f"{first:%d}-{last:%d %b %Y}", "what": window["label"],
                         "deaths": deaths, "civilians": int(rows["civilians"].sum()),
-                        "one death every ... minutes": round(minutes_per_death(deaths, 48), 1)})
-    return pd.DataFrame(records)
+                        "one death every ... minutes": round(minutes_per_death(deaths, 48), 1),
+                        "source": window["source"]})
+    return records
+
+
+def two_day_totals(daily: pd.DataFrame, windows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Deaths in the two-day windows of two_day_windows.csv (events dated to the exact day; civilians too),
+    with the average gap between deaths over the window's 48 hours and the window's sources."""
+    records = _window_totals(daily, windows)
+    return pd.DataFrame(records).drop(columns=["window", "first"])
 
 
 # ---- the "every 25 minutes" conversion ----------------------------------------------------------------
@@ -384,10 +444,13 @@ def april_2016_counts(monthly: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFram
     if len(month) != 1:
         raise CourseError("deaths_monthly.csv has no row for 2016-04.")
     month = month.iloc[0]
-    two_days = two_day_totals(daily).iloc[0]
+    window = [w for w in _window_totals(daily) if w["window"] == "de-mistura-48h"]
+    if len(window) != 1:
+        raise CourseError("two_day_windows.csv has no row 'de-mistura-48h' (de Mistura's 48 hours).")
+    two_days = window[0]
     rows = [("UCDP, April 2016, events within the month", int(month["deaths"]), 720),
             ("UCDP, April 2016, events starting in the month", int(month["deaths_by_start"]), 720),
-            ("UCDP, 26-27 Apr 2016, events dated to the day", int(two_days["deaths"]), 48)]
+            (f"UCDP, {two_days['days']}, events dated to the day", int(two_days["deaths"]), 48)]
     return pd.DataFrame([{"count": label, "deaths": deaths, "hours": hours,
                           "one death every ... minutes": round(minutes_per_death(deaths, hours), 1)}
                          for label, deaths, hours in rows])

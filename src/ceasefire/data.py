@@ -51,6 +51,9 @@ TOPICS = ("agreement-terms", "february-deal", "enforcement", "intelligence-shari
           "assad", "opposition", "jfs-nusra", "isis", "russian-bases", "turkey", "kurds", "aleppo",
           "chemical-weapons", "casualties", "diplomacy", "sourcing")
 SLIP_KINDS = ("spelling", "wording", "factual", "chronology", "overstatement", "omission")
+# error: the record contradicts the column; debatable: the record allows the column's reading too, so the
+# slip is a judgement about precision, not a mistake (lesson 01 shows both).
+SLIP_VERDICTS = ("error", "debatable")
 ACTOR_KINDS = ("state", "state-coalition", "armed-group", "political-body", "international-body")
 ASSAD_STANCES = ("supports", "opposes", "undecided", "not-applicable", "unknown")
 EVENT_CATEGORIES = ("diplomacy", "military", "humanitarian")
@@ -107,6 +110,21 @@ def _speaker_named(rows, label):
             for r in rows if r.get("statement") in ("finding", "position") and not r.get("speaker")]
 
 
+def _phase_dates(rows, label):
+    """A phase has a key date or both its own dates (not both, not neither), running forward."""
+    found = []
+    for r in rows:
+        own = (r.get("start") is not None, r.get("end") is not None)
+        if r.get("key_id") and any(own):
+            found.append(f"{label}, line {r['_line']}: a phase with a key_id takes its dates from key_dates.csv; "
+                         "leave 'start' and 'end' empty.")
+        elif not r.get("key_id") and not all(own):
+            found.append(f"{label}, line {r['_line']}: give both 'start' and 'end', or a key_id.")
+        elif all(own) and r["end"] < r["start"]:
+            found.append(f"{label}, line {r['_line']}: 'end' ({r['end']}) is before 'start' ({r['start']}).")
+    return found
+
+
 def _runs_forward(rows, label):
     return [f"{label}, line {r['_line']}: 'end' ({r['end']}) is before 'start' ({r['start']})."
             for r in rows if isinstance(r["start"], dt.datetime) and isinstance(r["end"], dt.datetime)
@@ -118,7 +136,7 @@ TABLES = {t.name: t for t in (
         Column("source_id", "id"), Column("kind", "choice", choices=SOURCE_KINDS),
         Column("position", "choice", choices=POSITIONS),
         Column("publisher", "text"), Column("title", "text"),
-        Column("date", "date", required=False), Column("date_precision", "choice", choices=DATE_PRECISIONS),
+        Column("date", "date"), Column("date_precision", "choice", choices=DATE_PRECISIONS),
         Column("canonical", "text", required=False), Column("url", "url", required=False)),
         "every source cited by the other tables: publisher, title and date of the original; url is where we "
         "read it, and canonical names the original whenever that address is a copy"),
@@ -130,8 +148,10 @@ TABLES = {t.name: t for t in (
     Table("slips", "slips.csv", "slip_id", (
         Column("slip_id", "text"), Column("paragraph", "paragraph", ref="article_map"),
         Column("article_says", "text"), Column("record_says", "text"),
-        Column("kind", "choice", choices=SLIP_KINDS), _src()),
-        "what a careful reader catches in the article"),
+        Column("kind", "choice", choices=SLIP_KINDS), Column("verdict", "choice", choices=SLIP_VERDICTS),
+        _src()),
+        "what a careful reader catches in the article; verdict says whether the record shows an error or "
+        "only supports another reading (debatable)"),
     Table("actors", "actors.csv", "actor_id", (
         Column("actor_id", "id"), Column("name", "text"), Column("kind", "choice", choices=ACTOR_KINDS),
         Column("backers", "id", required=False, multi=True, ref="actors"),
@@ -159,9 +179,100 @@ TABLES = {t.name: t for t in (
         "the dates that several lessons use (truce periods, the deal's start), defined once", (_runs_forward,)),
     # Sourced prose that lessons show (one home for it: loaded and checked like every table).
     # -- lesson 01 and 02 tables --
+    Table("cooperation_ladder", "cooperation_ladder.csv", "step_id", (
+        Column("step_id", "id"), Column("step", "text"), Column("shared", "text"), Column("status", "text"),
+        Column("paragraph", "paragraph", ref="article_map"), Column("actors", "id", multi=True, ref="actors"),
+        _src()),
+        "lesson 02: three steps from keeping aircraft apart to fighting together, with their status in 2016"),
+    Table("agreement_phases", "agreement_phases.csv", "phase_id", (
+        Column("phase_id", "id"), Column("label", "text"),
+        Column("start", "moment", required=False), Column("end", "moment", required=False),
+        Column("key_id", "id", required=False, ref="key_dates"), Column("basis", "text"), _src()),
+        "lesson 02: the phases of the timeline explorer; a phase with a key_id takes its dates from "
+        "key_dates.csv (start and end left empty), the others are our own windows", (_phase_dates,)),
+    Table("place_stops", "place_stops.csv", "stop_id", (
+        Column("stop_id", "id"), Column("label", "text"), Column("place", "id", ref="places"),
+        Column("note", "text"), Column("actors", "id", multi=True, ref="actors"), _src()),
+        "lesson 02: the places of the map explorer, each with a note in our words and its sources"),
+    Table("sep_statements", "sep_statements.csv", "statement_id", (
+        Column("statement_id", "id"), Column("date", "date"),
+        Column("voice", "choice", choices=("text", "position")),
+        Column("speaker", "id", required=False, ref="actors"), Column("who", "text"), Column("said", "text"),
+        Column("actors", "id", multi=True, ref="actors"), _src()),
+        "lesson 02: what each side said about the Syrian air force under the September deal, beside what the "
+        "published text says (voice 'text'); 'said' is our paraphrase"),
+    Table("map_notes", "map_notes.csv", "note_id", (
+        Column("note_id", "id"), Column("note", "text"), _src()),
+        "notes that every offline map carries in its description (ceasefire.maps), with their sources"),
     # -- lesson 03 tables --
+    Table("feb_causes", "feb_causes.csv", "cause_id", (
+        Column("cause_id", "id"), Column("explanation", "text"),
+        Column("lane", "choice", choices=("author", "record")), Column("offered_by", "text"),
+        Column("paragraph", "paragraph", required=False, ref="article_map"),
+        Column("evidence", "text", multi=True), Column("verdict", "text"), _src()),
+        "lesson 03: explanations of the February collapse, who offers each, the timeline rows it rests on "
+        "('YYYY-MM-DD word': the event that day whose text contains the word) and our reading"),
+    Table("feb_gaps", "feb_gaps.csv", "gap_id", (
+        Column("gap_id", "id"), Column("gap", "text"),
+        Column("paragraph", "paragraph", multi=True, ref="article_map"),
+        Column("february", "text", multi=True, ref="terms"), Column("september", "text", multi=True, ref="terms"),
+        _src()),
+        "lesson 03: the gaps the author sees in the September deal, with the February and September terms on each"),
+    Table("ucdp_columns", "ucdp_columns.csv", "column", (
+        Column("column", "text"), Column("meaning", "text"), _src()),
+        "lesson 03: what each column of deaths_monthly.csv means, in one line"),
+    Table("two_day_windows", "two_day_windows.csv", "window_id", (
+        Column("window_id", "id"), Column("first", "date"), Column("last", "date"), Column("label", "text"),
+        _src()),
+        "lesson 03: two-day windows read from the daily UCDP table",
+        (lambda rows, label: [f"{label}, line {r['_line']}: 'last' ({r['last']}) is before 'first' ({r['first']})."
+                              for r in rows if r["first"] and r["last"] and r["last"] < r["first"]],)),
+    Table("casualty_periods", "casualty_periods.csv", "key_id", (
+        Column("key_id", "id", ref="key_dates"), Column("label", "text"),
+        Column("actors", "id", multi=True, ref="actors"), _src()),
+        "lesson 03: the key dates shaded on the death-count figures, with a short label"),
+    Table("feb_text", "feb_text.csv", "provision_id", (
+        Column("provision_id", "id"), Column("document", "text"), Column("part", "text"),
+        Column("text", "text"), Column("plain", "text"), _src()),
+        "lesson 03: provisions of resolution 2268 (2016) and its annex, quoted exactly, with a plain reading"),
     # -- lesson 04 tables --
+    Table("jim_findings", "jim_findings.csv", "case_id", (
+        Column("case_id", "id"), Column("month", "month"), Column("place", "text"), Column("agent", "text"),
+        Column("attributed_to", "id", ref="actors"), Column("report", "text"), _src()),
+        "chemical attacks the OPCW-UN Joint Investigative Mechanism attributed (an official finding), [P16]"),
+    Table("defer_test", "defer_test.csv", "part_id", (
+        Column("part_id", "id"), Column("part", "text"),
+        Column("needs_damascus", "choice", choices=("yes", "indirectly", "no")), Column("record", "text"),
+        Column("actors", "id", multi=True, ref="actors"), _src()),
+        "lesson 04's test of [P17]: which parts of the September 2016 deal needed the Syrian government to act "
+        "(the record, with sources; the column needs_damascus is our reading)"),
+    Table("bases", "bases.csv", "place_id", (
+        Column("place_id", "id", ref="places"), Column("role", "choice", choices=("base", "context")),
+        Column("label", "text"), Column("note", "text"),
+        Column("actors", "id", required=False, multi=True, ref="actors"), _src()),
+        "the places on lesson 04's map of Russia's bases [P07], with what the record says of each base"),
     # -- lesson 05 tables --
+    Table("aftermath_notes", "aftermath_notes.csv", "date", (
+        Column("date", "date"), Column("note", "text"),
+        Column("actors", "id", required=False, multi=True, ref="actors"), _src()),
+        "lesson 05: notes the day-by-day explorer shows on particular days"),
+    Table("aftermath_periods", "aftermath_periods.csv", "period_id", (
+        Column("period_id", "id"), Column("label", "text"), Column("first", "text"), Column("last", "text"),
+        _src()),
+        "lesson 05: the periods the days are grouped into; first and last are a date or a key date's edge "
+        "(sep-army-calm.start+1)",
+        (lambda rows, label: [
+            f"{label}, line {r['_line']}, column '{c}': {r[c]!r} is neither a date (YYYY-MM-DD) nor a key "
+            f"date's edge such as sep-army-calm.start or us-suspension.end+1."
+            for r in rows for c in ("first", "last")
+            if r.get(c) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}|[a-z0-9]+(-[a-z0-9]+)*\.(start|end)([+-]\d+)?",
+                                             r[c])],)),
+    Table("aftermath_judgements", "aftermath_judgements.csv", "paragraph", (
+        Column("paragraph", "paragraph", ref="article_map"),
+        Column("kind", "choice", choices=("forecast", "recommendation")),
+        Column("claim", "text"), Column("record", "text"),
+        Column("actors", "id", required=False, multi=True, ref="actors"), _src(), Column("judgement", "text")),
+        "lesson 05: the column's forecast and recommendations, the record after 12 Sep 2016, our judgement"),
     Table("terms", "terms.csv", "term_id", (
         Column("term_id", "text"), Column("agreement", "choice", choices=AGREEMENTS),
         Column("term", "text"), Column("parties", "id", multi=True, ref="actors"),

@@ -42,14 +42,14 @@ PLACE_IDS = {
     "Palmyra (Tadmur)": ("palmyra", UCDP_SOURCE),
     "Homs": ("homs", UCDP_SOURCE),
     "Latakia": ("latakia", UCDP_SOURCE),
-    "Tartus": ("tartus", f"{UCDP_SOURCE};tass-tartus-dossier"),
-    "Hmeimim (Khmeimim) air base": ("hmeimim", "piglix-khmeimim"),
+    "Tartus": ("tartus", f"{UCDP_SOURCE};rferl-2016-10-10-tartus"),
+    "Hmeimim (Khmeimim) air base": ("hmeimim", "wikipedia-khmeimim-air-base"),
     "Manbij": ("manbij", UCDP_SOURCE),
     "Kobani (Ayn al-Arab)": ("kobani", UCDP_SOURCE),
     "Urum al-Kubra": ("urum-al-kubra", UCDP_SOURCE),
-    "Fallujah": ("fallujah", "askwikinow-fallujah"),
-    "Mosul": ("mosul", "piglix-mosul"),
-    "Geneva": ("geneva", "hotbot-geneva"),
+    "Fallujah": ("fallujah", "wikipedia-fallujah"),
+    "Mosul": ("mosul", "wikipedia-mosul"),
+    "Geneva": ("geneva", "wikipedia-geneva"),
 }
 
 OUTLINE_TOLERANCE_DEG = 0.02   # Douglas-Peucker tolerance: ~2 km, invisible at country scale

@@ -58,8 +58,15 @@ def timeline_traces(rows: pd.DataFrame):
     return traces
 
 
-def timeline_figure(timeline: pd.DataFrame, category: str = ALL, years=(2013, 2016)) -> go.Figure:
+def year_span(timeline: pd.DataFrame) -> tuple:
+    """(first, last) year of the timeline: the default span of its figure and explorer."""
+    years = timeline["date"].dt.year
+    return int(years.min()), int(years.max())
+
+
+def timeline_figure(timeline: pd.DataFrame, category: str = ALL, years=None) -> go.Figure:
     setup()
+    years = years or year_span(timeline)
     rows = filter_timeline(timeline, category, years)
     fig = go.Figure(timeline_traces(rows))
     fig.update_layout(title=timeline_title(category, years, len(rows)), height=330,

@@ -6,11 +6,14 @@ Everything the lesson shows is built here, so that the notebook stays a list of 
   static count figure (`overlap_figure`) and as a widget (`InterestMatrix`);
 - who stood where on Assad (data/actors.csv), for [P06];
 - Russia's two bases on a map drawn from the course's own outline (no internet), for [P07];
-- the chemical-weapons precedent of 2013-14 and what the 2016 inquiry found after it, for [P16];
+- the record behind a paragraph, split into events, official findings and party positions (`the_record`);
+- the chemical-weapons precedent of 2013-14 and what came after it, for [P16];
 - a test of the author's "defer the Assad question" plan [P17] against the terms of the deal.
 
-The wording of every table row below is ours; every fact in it carries source ids that resolve in
-data/sources.csv (a test checks that).
+Sourced content lives in data tables, never here: interests.csv, actors.csv, timeline.csv, and lesson 04's
+own jim_findings.csv, defer_test.csv and bases.csv (registered in ceasefire.data.TABLES, each row with its
+sources). What stays in this module carries no facts: the overlap scale and its meanings (our model),
+lane names, colours and map frames.
 """
 
 import html
@@ -27,6 +30,7 @@ from ceasefire.errors import CourseError
 ALL = "all"
 OVERLAPS = data.OVERLAPS                      # ("shared", "partial", "opposed")
 OVERLAP_COLOURS = {"shared": PALETTE[2], "partial": PALETTE[0], "opposed": PALETTE[4]}
+# Our model, not a fact: what each step of the three-step overlap scale means.
 OVERLAP_MEANING = {
     "shared": "both governments wanted the same outcome",
     "partial": "they agreed on some points and differed on others",
@@ -263,43 +267,80 @@ def assad_camps(actors: pd.DataFrame) -> pd.DataFrame:
         .set_index("party")[["stance on Assad", "backed by", "kind"]]
 
 
+def stance_summary(actors: pd.DataFrame) -> pd.DataFrame:
+    """How many parties of the course's table hold each stance on Assad, and which (short names)."""
+    rows = []
+    for stance in STANCE_ORDER:
+        part = actors[actors["stance_on_assad"] == stance]
+        if part.empty:
+            continue
+        short = [n.split(" (")[0] for n in part["name"]]
+        rows.append({"stance on Assad": stance, "parties": len(part), "which": "; ".join(short)})
+    return pd.DataFrame(rows).set_index("stance on Assad")
+
+
+# ---- the record: events, official findings, party positions ---------------------------------------
+
+STATEMENT_LABELS = {"event": "event", "finding": "official finding", "position": "party position"}
+
+
+def the_record(timeline: pd.DataFrame, paragraphs, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The timeline rows behind one or more paragraphs of the column, in date order, each labelled as an
+    event, an official finding (an inquiry's) or a party position, with who speaks. Columns: date, kind,
+    who speaks, what, source."""
+    wanted = [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
+    rows = timeline[timeline["paragraph"].isin(wanted)].sort_values("date", kind="stable")
+    if rows.empty:
+        raise CourseError(f"timeline.csv has no rows tied to {', '.join(wanted)}.")
+    actors = data.actors() if actors is None else actors
+    names = {a: n.split(" (")[0] for a, n in zip(actors["actor_id"], actors["name"])}
+    return pd.DataFrame({
+        "date": [_when(r.date, r.date_precision) for r in rows.itertuples()],
+        "kind": [STATEMENT_LABELS[s] for s in rows["statement"]],
+        "who speaks": [names.get(s, "") if s else "-" for s in rows["speaker"]],
+        "what": rows["event"].tolist(),
+        "source": rows["source"].tolist(),
+    })
+
+
+def _when(day, precision: str) -> str:
+    if precision == "month":
+        return f"{day:%b %Y}"
+    return ("about " if precision == "approx" else "") + short_date(day)
+
+
 # ---- [P07] Russia's bases on a map ------------------------------------------------------------------
 
-BASE_PLACES = ("tartus", "hmeimim")
-CONTEXT_PLACES = ("damascus", "aleppo")
 # This map's own frame: more of the Mediterranean than maps.FRAME_LON/FRAME_LAT, less of Iraq (no place
 # is marked there).
 BASES_LON = (32.0, 43.0)
 BASES_LAT = (31.8, 38.2)
 
 
-def bases_map(places: pd.DataFrame, outline: pd.DataFrame, timeline: pd.DataFrame) -> go.Figure:
-    """Syria and its neighbours with Russia's naval supply point at Tartus and Hmeimim air base."""
+def bases_map(places: pd.DataFrame, outline: pd.DataFrame, bases: pd.DataFrame | None = None) -> go.Figure:
+    """Syria and its neighbours with Russia's naval supply point at Tartus and Hmeimim air base; the
+    places and what the record says of each come from data/bases.csv."""
     setup()
+    bases = data.load_table("bases") if bases is None else bases
     table = places.set_index("place_id")
-    missing = [p for p in BASE_PLACES + CONTEXT_PLACES if p not in table.index]
+    missing = [p for p in bases["place_id"] if p not in table.index]
     if missing:
         raise CourseError(f"places.csv lacks {', '.join(missing)}, needed for the bases map.")
-    hmeimim_open = timeline[(timeline["place"] == "hmeimim")]["date"].min()
-    notes = {
-        "tartus": "Russian Navy supply and repair point (720th material-technical support point), "
-                  "Russia's only one in the Mediterranean",
-        "hmeimim": f"Russian air base beside the airport south-east of Latakia, operational from "
-                   f"{hmeimim_open.day} {hmeimim_open:%B %Y}",
-    }
     fig = go.Figure(maps.outline_traces(outline, BASES_LON, BASES_LAT))
-    ctx = table.loc[list(CONTEXT_PLACES)]
+    ctx = bases[bases["role"] == "context"]
     fig.add_trace(go.Scatter(
-        x=ctx["map_lon"].tolist(), y=ctx["map_lat"].tolist(), mode="markers+text", name="other places",
-        text=ctx["name"].tolist(), textposition="middle right", textfont=dict(size=11, color="#444444"),
-        marker=dict(size=7, color=NEUTRAL), hovertemplate="%{text}<extra></extra>"))
-    bases = table.loc[list(BASE_PLACES)]
+        x=[table.loc[p, "map_lon"] for p in ctx["place_id"]], y=[table.loc[p, "map_lat"] for p in ctx["place_id"]],
+        mode="markers+text", name="other places", text=ctx["label"].tolist(), textposition="middle right",
+        textfont=dict(size=11, color="#444444"), marker=dict(size=7, color=NEUTRAL),
+        hovertemplate="%{text}<extra></extra>"))
+    own = bases[bases["role"] == "base"]
     fig.add_trace(go.Scatter(
-        x=bases["map_lon"].tolist(), y=bases["map_lat"].tolist(), mode="markers+text", name="Russian bases",
-        text=["Tartus", "Hmeimim"], textposition=["bottom left", "top left"],
+        x=[table.loc[p, "map_lon"] for p in own["place_id"]], y=[table.loc[p, "map_lat"] for p in own["place_id"]],
+        mode="markers+text", name="Russian bases", text=own["label"].tolist(),
+        textposition=["bottom left", "top left"][:len(own)] + ["top left"] * max(0, len(own) - 2),
         textfont=dict(size=13, color=PALETTE[4]),
         marker=dict(size=13, symbol="diamond", color=PALETTE[4], line=dict(width=1, color="white")),
-        customdata=[wrap(notes[p], 50) for p in BASE_PLACES],
+        customdata=[wrap(n, 50) for n in own["note"]],
         hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>"))
     fig.update_layout(
         title="Russia's two bases in Syria in 2016: Tartus (naval supply point) and Hmeimim (air base)",
@@ -318,96 +359,96 @@ def bases_map(places: pd.DataFrame, outline: pd.DataFrame, timeline: pd.DataFram
 
 # ---- [P16] the chemical-weapons precedent and what came after --------------------------------------
 
-# Attacks the OPCW-UN Joint Investigative Mechanism attributed in its third report (S/2016/738,
-# 24 Aug 2016). The course sources give only the month of each attack.
-JIM_FINDINGS = (
-    ("2014-04", "Talmenes", "chlorine", "the Syrian government"),
-    ("2015-03", "Sarmin", "chlorine", "the Syrian government"),
-    ("2015-08", "Marea", "sulfur mustard", "ISIL"),
-)
-JIM_SOURCE = "jim-s-2016-738"
-CW_LANES = ("agreed (2013)", "carried out (2014)", "attacks found later", "inquiry report (2016)")
+EVENTS, ATTACKS, FINDINGS = "events", "attacks the inquiry attributed", "official findings"
+POSITION_LANES = {"united-states": "US position", "russia": "Russian position",
+                  "syrian-government": "Syrian government position"}
+CW_LANES = (EVENTS, ATTACKS, FINDINGS) + tuple(POSITION_LANES.values())
+LAST_SHIPMENT = "cw-last-shipment"          # key_dates.csv: the removal's last shipment
 
 
-def chemical_weapons_record(timeline: pd.DataFrame) -> pd.DataFrame:
-    """The dated record behind [P16]: the 2013-14 removal and the 2016 inquiry, with the attacks the
-    inquiry attributed (month only). Columns: date, when, lane, event, source."""
+def chemical_weapons_record(timeline: pd.DataFrame, findings: pd.DataFrame | None = None,
+                            actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The dated record behind [P16], one row per item, each in a lane that says who speaks: events,
+    the attacks the 2016 inquiry attributed (known to the month only), official findings, and the US,
+    Russian and Syrian government positions. Columns: date, when, lane, event, source."""
     rows = timeline[timeline["paragraph"] == "P16"].sort_values("date", kind="stable")
     if rows.empty:
         raise CourseError("timeline.csv has no events tied to [P16]; the chemical-weapons record needs them.")
+    findings = data.load_table("jim_findings") if findings is None else findings
+    actors = data.actors() if actors is None else actors
+    names = {a: n.split(" (")[0] for a, n in zip(actors["actor_id"], actors["name"])}
     records = []
     for r in rows.itertuples():
-        year = r.date.year
-        lane = CW_LANES[0] if year == 2013 else CW_LANES[1] if year == 2014 else CW_LANES[3]
-        records.append({"date": r.date, "when": short_date(r.date), "lane": lane,
+        if r.statement == "event":
+            lane = EVENTS
+        elif r.statement == "finding":
+            lane = FINDINGS
+        else:
+            lane = POSITION_LANES.get(r.speaker, f"{names.get(r.speaker, r.speaker)} position")
+        records.append({"date": r.date, "when": _when(r.date, r.date_precision), "lane": lane,
                         "event": r.event, "source": r.source})
-    for month, place, agent, by in JIM_FINDINGS:
-        day = pd.Timestamp(month + "-01")
-        records.append({"date": day, "when": f"{day:%b %Y} (month only)", "lane": CW_LANES[2],
-                        "event": f"{agent.capitalize()} attack at {place}, attributed by the inquiry to {by}.",
-                        "source": JIM_SOURCE})
+    for f in findings.itertuples():
+        records.append({"date": f.month, "when": f"{f.month:%b %Y} (month only)", "lane": ATTACKS,
+                        "event": f"{f.agent.capitalize()} attack at {f.place}, attributed by the inquiry to "
+                                 f"{names.get(f.attributed_to, f.attributed_to)}.",
+                        "source": f.source})
     return pd.DataFrame(records).sort_values("date", kind="stable").reset_index(drop=True)
 
 
+def lanes_of(record: pd.DataFrame) -> list:
+    """The lanes present in a record, in the order CW_LANES gives (any other speaker's lane last)."""
+    present = list(dict.fromkeys(record["lane"]))
+    return [l for l in CW_LANES if l in present] + [l for l in present if l not in CW_LANES]
+
+
 def chemical_weapons_figure(record: pd.DataFrame) -> go.Figure:
-    """Dots on a time axis, 2013-2016, in four lanes: the deal, the removal, later attacks, the report."""
+    """Dots on a time axis, 2013-2016, one lane per kind of statement and per speaker."""
     setup()
-    colours = dict(zip(CW_LANES, (PALETTE[3], PALETTE[2], PALETTE[4], PALETTE[5])))
+    lanes = lanes_of(record)
+    colours = {EVENTS: PALETTE[2], ATTACKS: PALETTE[4], FINDINGS: PALETTE[5]}
+    spare = [PALETTE[0], PALETTE[3], PALETTE[1], PALETTE[6] if len(PALETTE) > 6 else PALETTE[0]]
+    for lane in lanes:
+        if lane not in colours:
+            colours[lane] = spare[(len(colours) - 3) % len(spare)]
     traces = []
-    for lane in CW_LANES:
+    for lane in lanes:
         part = record[record["lane"] == lane]
-        groups = list(part.groupby("date", sort=True))      # two events on 14 Sep 2013 share one dot
+        groups = list(part.groupby("date", sort=True))      # items on the same day share one dot
         traces.append(go.Scatter(
             x=[f"{d:%Y-%m-%d}" for d, _ in groups], y=[lane] * len(groups), mode="markers",
             name=lane, marker=dict(size=13, color=colours[lane], line=dict(width=1, color="white"),
-                                   symbol="x" if lane == CW_LANES[2] else "circle"),
+                                   symbol="x" if lane == ATTACKS else "diamond" if lane == FINDINGS else "circle"),
             customdata=[[g["when"].iloc[0], "<br>".join(wrap(e) for e in g["event"])] for _, g in groups],
             hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
     fig = go.Figure(traces)
-    last_out = record[record["lane"] == CW_LANES[1]]["date"].max()
+    last_out = data.key_date(LAST_SHIPMENT)[0]
     fig.add_vline(x=last_out.strftime("%Y-%m-%d"), line=dict(color=PALETTE[2], dash="dot", width=1.5))
     fig.update_layout(
-        title="The chemical-weapons precedent [P16]: removal by June 2014, attacks found by the 2016 inquiry",
-        height=330, showlegend=False, margin=dict(l=170, r=20, t=60, b=50),
+        title="The chemical-weapons precedent [P16]: events, findings and each side's position, 2013-2016",
+        height=120 + 50 * len(lanes), showlegend=False, margin=dict(l=200, r=20, t=60, b=50),
         xaxis=dict(title="date (attacks placed at the start of their month)", type="date",
                    range=["2013-06-01", "2016-12-31"]),
-        yaxis=dict(categoryorder="array", categoryarray=list(CW_LANES), autorange="reversed"))
-    attacks = record[record["lane"] == CW_LANES[2]]
+        yaxis=dict(categoryorder="array", categoryarray=lanes, autorange="reversed"))
+    counts = record["lane"].value_counts()
+    attacks = record[record["lane"] == ATTACKS]
+    before = int((attacks["date"] <= last_out).sum())
+    parts = "; ".join(f"{lane}: {counts[lane]}" for lane in lanes)
     return describe(fig, (
-        f"Four lanes on a time axis from mid-2013 to the end of 2016. Top: the framework and resolution agreed in "
-        f"September 2013; next, the last declared chemicals leaving Syria on {last_out.day} {last_out:%B %Y} "
-        f"(dotted line); next, {len(attacks)} attacks the 2016 inquiry attributed, placed at the start of their "
-        f"month ({', '.join(attacks['when'].str.replace(' (month only)', '', regex=False))}); bottom, the "
-        f"inquiry's report of 24 August 2016. One of the attacks comes before the dotted line."))
+        f"A time axis from mid-2013 to the end of 2016 with one lane per kind of statement ({parts}). "
+        f"A dotted line marks {last_out.day} {last_out:%B %Y}, when the last declared chemicals left Syria. "
+        f"The attacks the 2016 inquiry attributed are placed at the start of their month "
+        f"({', '.join(attacks['when'].str.replace(' (month only)', '', regex=False))}); {before} of them "
+        f"{'comes' if before == 1 else 'come'} before the dotted line. The position lanes set the US, Russian "
+        f"and Syrian government statements side by side: 2013 around the framework, 2016 around the inquiry's "
+        f"findings."))
 
 
 # ---- [P17] can the Assad question wait? -------------------------------------------------------------
 
-# Our model: what the 9 Sep 2016 arrangement itself asked of, or depended on, the Syrian government.
-# Each row is a fact from the record (sources listed); the column 'needs Damascus?' is our reading.
-DEFER_TEST = (
-    ("Syrian air force kept out of opposition areas", "yes",
-     "Kerry described keeping regime warplanes out of opposition-held areas as the bedrock of the deal.",
-     "cnn-wtkr-2016-09-09;sputnikbr-2016-09-22"),
-    ("Castello Road pull-back and aid into eastern Aleppo", "yes",
-     "Government and opposition forces were both to pull back; on 15 Sep aid waited at the Turkish border "
-     "because Damascus had not issued permits.",
-     "tass-2016-09-27;panjimas-2016-09-18;dailytv-x4tbf4m"),
-    ("Seven days of calm before the JIC", "yes",
-     "The Syrian army declared its own seven-day calm, then declared it over on 19 Sep; the JIC was put on "
-     "hold and never set up.",
-     "sana-88010;reuters-2016-09-19;sputnik-2016-09-28;ap-2016-10-03"),
-    ("Joint strikes on ISIL and Nusra through the JIC", "indirectly",
-     "A US-Russian step on paper, but it could start only after the seven calm days above.",
-     "rt-informkz-2016-09;sputnik-2016-09-12"),
-    ("Separating rebels from JFS/Nusra", "no",
-     "Kerry asked the opposition, not Damascus, to keep away from Nusra; the column names rebels' ties to "
-     "JFS as Russia's chief objection [P14].",
-     "article;sputnik-2016-09-12"),
-)
-
-
-def defer_assad_test() -> pd.DataFrame:
-    """Our model: which parts of the September deal needed the Syrian government to act."""
-    return pd.DataFrame(DEFER_TEST, columns=["part of the deal", "needs Damascus?", "the record", "source"]) \
-        .set_index("part of the deal")
+def defer_assad_test(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Our model: which parts of the September deal needed the Syrian government to act. Each row states
+    the record with its sources (data/defer_test.csv); the column 'needs Damascus?' is our reading."""
+    table = data.load_table("defer_test") if table is None else table
+    return table.rename(columns={"part": "part of the deal", "needs_damascus": "needs Damascus?",
+                                 "record": "the record"}) \
+        .set_index("part of the deal")[["needs Damascus?", "the record", "source"]]

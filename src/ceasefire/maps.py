@@ -6,6 +6,7 @@ latitude is y; at Syria's latitude a degree of longitude is shorter than a degre
 y axis is stretched by 1/cos(35°) to keep shapes true.
 """
 
+import functools
 import html
 import math
 
@@ -22,8 +23,15 @@ FRAME_LAT = (31.9, 37.8)
 SCALE_RATIO = round(1 / math.cos(math.radians(35)), 3)     # 1.221
 HIGHLIGHT = PALETTE[4]     # vermillion
 MARKER = PALETTE[3]        # blue
-GOLAN_NOTE = ("Natural Earth, the source of the outlines, draws the Golan Heights inside Israel (the line of "
-              "control); the UN regards the Golan as occupied Syrian territory.")
+
+
+@functools.lru_cache(maxsize=None)
+def map_note(note_id: str = "golan") -> str:
+    """A note every map carries in its description, from data/map_notes.csv (sourced there): by default
+    the Golan Heights, which the outlines draw inside Israel."""
+    from ceasefire import data
+    notes = data.load_table("map_notes").set_index("note_id")["note"]
+    return notes[note_id]
 
 # Where the country names are written (a cartographic choice, not data).
 # (name, lon, lat, arrow offset in pixels or None): small countries are labelled out at sea with an arrow.
@@ -109,7 +117,7 @@ def map_description(places: pd.DataFrame, highlight=None) -> str:
                      f"{row['lon']:.2f}° E.")
         else:
             text += f" The place chosen, {_place_label(row)}, lies outside the frame, so no star is drawn."
-    return f"{text} {GOLAN_NOTE}"
+    return f"{text} {map_note()}"
 
 
 def syria_map(places: pd.DataFrame, outline: pd.DataFrame, highlight=None, title=None) -> go.Figure:
@@ -147,10 +155,17 @@ def events_at(timeline: pd.DataFrame, place_id: str, start=None, end=None) -> pd
     """The timeline's events placed at `place_id`, optionally between two dates (inclusive)."""
     rows = timeline[timeline["place"] == place_id]
     if start is not None:
-        rows = rows[rows["date"] >= pd.Timestamp(start)]
+        rows = rows[rows["date"] >= pd.Timestamp(start).normalize()]
     if end is not None:
-        rows = rows[rows["date"] <= pd.Timestamp(end)]
+        rows = rows[rows["date"] <= pd.Timestamp(end).normalize()]
     return rows
+
+
+def _window_words(start, end) -> str:
+    """'between 1 Jul 2016 and 31 Oct 2016', 'from 1 Jul 2016', 'up to 31 Oct 2016'."""
+    if start is not None and end is not None:
+        return f"between {short_date(pd.Timestamp(start))} and {short_date(pd.Timestamp(end))}"
+    return f"from {short_date(pd.Timestamp(start))}" if start is not None else f"up to {short_date(pd.Timestamp(end))}"
 
 
 class PlaceMap(widgets.VBox):
@@ -159,9 +174,10 @@ class PlaceMap(widgets.VBox):
 
     `stops` is a list of (key, label, place_id, note) tuples: several stops may share a place (the Castello
     Road is drawn at Aleppo's marker, for instance); the note is shown above the place's events in
-    `timeline`."""
+    `timeline`, those between `start` and `end` (inclusive; either may be None for no limit)."""
 
-    def __init__(self, places: pd.DataFrame, outline: pd.DataFrame, timeline: pd.DataFrame, stops):
+    def __init__(self, places: pd.DataFrame, outline: pd.DataFrame, timeline: pd.DataFrame, stops,
+                 start=None, end=None):
         setup()
         if not stops:
             raise ValueError("PlaceMap needs at least one stop: (key, label, place_id, note).")
@@ -170,6 +186,7 @@ class PlaceMap(widgets.VBox):
         self.places = pick(places, wanted)
         self.outline = outline
         self.timeline = timeline
+        self.start, self.end = start, end
         self.place = widgets.Dropdown(options=[(label, key) for key, label, _, _ in stops],
                                       value=stops[0][0], description="Place")
         self.figure = go.FigureWidget(syria_map(self.places, outline))
@@ -191,9 +208,10 @@ class PlaceMap(widgets.VBox):
         self.details.value = self.details_html(label, place_id, note)
 
     def details_html(self, label, place_id, note) -> str:
-        events = events_at(self.timeline, place_id)
+        events = events_at(self.timeline, place_id, self.start, self.end)
         items = "".join(f"<li><b>{short_date(r.date)}</b>: {html.escape(r.event)}</li>"
                         for r in events.itertuples())
-        listing = (f"<p>Events placed here in the course timeline ({len(events)}):</p><ul>{items}</ul>" if items
-                   else "<p>No event in the course timeline is placed here.</p>")
+        when = "" if self.start is None and self.end is None else " " + _window_words(self.start, self.end)
+        listing = (f"<p>Events placed here in the course timeline{when} ({len(events)}):</p><ul>{items}</ul>"
+                   if items else f"<p>No event in the course timeline{when} is placed here.</p>")
         return f"<h4>{html.escape(label)}</h4><p>{html.escape(note)}</p>{listing}"

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire import data
-from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, STATEMENT_KINDS, TOPICS, source_labels
+from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, SLIP_VERDICTS, STATEMENT_KINDS, TOPICS, source_labels
 from ceasefire.display import (CELL_STYLE, NEUTRAL, PALETTE, cells, describe, description_html, header_row, setup,
                                wrap)
 from ceasefire.widgets import update_in_place
@@ -31,6 +31,11 @@ KIND_COLOURS = {
     "disclaimer": PALETTE[7],        # black
 }
 SLIP_COLOURS = dict(zip(SLIP_KINDS, PALETTE))
+# What the verdict of a slip means (data/slips.csv, column verdict).
+VERDICT_MEANINGS = {
+    "error": "the record contradicts the column",
+    "debatable": "the record also allows the column's reading: a point of precision, not a mistake",
+}
 
 # What each kind of statement means, in one line (for tables and the lesson text).
 KIND_MEANINGS = {
@@ -201,13 +206,15 @@ class ArticleMapExplorer(widgets.VBox):
 # ---- slips, with the sources that correct them --------------------------------------------------------
 
 def slips_table(slips: pd.DataFrame = None, sources: pd.DataFrame = None) -> pd.DataFrame:
-    """The slips grouped by kind (in the order of data.SLIP_KINDS), each with readable sources."""
+    """The slips grouped by kind (in the order of data.SLIP_KINDS), each with its verdict (error or
+    debatable) and readable sources."""
     slips = data.slips() if slips is None else slips
     sources = data.sources() if sources is None else sources
     order = {k: i for i, k in enumerate(SLIP_KINDS)}
     table = slips.assign(_order=slips["kind"].map(order)).sort_values(["_order", "paragraph", "slip_id"])
     return pd.DataFrame({
         "kind": table["kind"], "slip": table["slip_id"], "paragraph": table["paragraph"],
+        "verdict": table["verdict"],
         "the column says": table["article_says"], "the record says": table["record_says"],
         "sources": ["; ".join(source_labels(cell, sources)) for cell in table["source"]],
     }).reset_index(drop=True)
@@ -217,15 +224,25 @@ def slips_html(table: pd.DataFrame) -> str:
     """The slips table as HTML, one block of rows per kind of slip (the kind written once per block)."""
     if table.empty:
         return "<p><i>No slips to show.</i></p>"
-    head = header_row(["kind", "slip", "¶", "the column says", "the record says", "sources"])
+    head = header_row(["kind", "slip", "¶", "verdict", "the column says", "the record says", "sources"])
     rows = []
     for kind, group in table.groupby("kind", sort=False):
         for n, r in enumerate(group.itertuples()):
             first = (f'<td rowspan="{len(group)}" style="{CELL_STYLE}">'
                      f"<b>{html.escape(kind)}</b> ({len(group)})</td>") if n == 0 else ""
-            rows.append(f"<tr>{first}" + cells([r.slip, f"[{r.paragraph}]", html.escape(r[4]),
-                                                 html.escape(r[5]), html.escape(r.sources)]) + "</tr>")
+            verdict = f"<b>{r.verdict}</b>" if r.verdict == "error" else f"<i>{r.verdict}</i>"
+            rows.append(f"<tr>{first}" + cells([r.slip, f"[{r.paragraph}]", verdict, html.escape(r[5]),
+                                                 html.escape(r[6]), html.escape(r.sources)]) + "</tr>")
     return f"<table>{head}{''.join(rows)}</table>"
+
+
+def verdict_summary(slips: pd.DataFrame = None) -> pd.DataFrame:
+    """One row per verdict: what it means, how many slips, which ones."""
+    slips = data.slips() if slips is None else slips
+    return pd.DataFrame([{"verdict": v, "what it means": VERDICT_MEANINGS[v],
+                          "slips": int((slips["verdict"] == v).sum()),
+                          "which": " ".join(slips.loc[slips["verdict"] == v, "slip_id"])}
+                         for v in SLIP_VERDICTS])
 
 
 def show_slips(slips: pd.DataFrame = None, sources: pd.DataFrame = None):
@@ -243,7 +260,8 @@ def slips_figure(slips: pd.DataFrame) -> go.Figure:
         counts = part.groupby("paragraph").size()
         traces.append(go.Bar(
             x=counts.index.tolist(), y=counts.tolist(), name=kind, marker=dict(color=SLIP_COLOURS[kind]),
-            customdata=[", ".join(part.loc[part["paragraph"] == p, "slip_id"]) for p in counts.index],
+            customdata=[", ".join(f"{r.slip_id} ({r.verdict})" for r in part[part["paragraph"] == p].itertuples())
+                        for p in counts.index],
             hovertemplate=f"%{{x}}: %{{y}} {kind} slip(s) (%{{customdata}})<extra></extra>"))
     fig = go.Figure(traces)
     fig.update_layout(barmode="stack", title=f"Where the {len(slips)} slips fall in the column", height=340,
@@ -255,7 +273,18 @@ def slips_figure(slips: pd.DataFrame) -> go.Figure:
     busiest = per_paragraph[per_paragraph == per_paragraph.max()].index.tolist()
     kinds = slips["kind"].value_counts()
     parts = ", ".join(f"{kinds[k]} {k}" for k in SLIP_KINDS if k in kinds)
+    verdicts = slips["verdict"].value_counts()
+    judged = ", ".join(f"{verdicts[v]} {v}" for v in SLIP_VERDICTS if v in verdicts)
     text = (f"Stacked bars over the paragraphs P01 to P19 counting the slips found in each, coloured by kind "
             f"({parts}). {len(per_paragraph)} paragraphs have at least one; the most, {per_paragraph.max()}, "
-            f"are in {', '.join(busiest)}.")
+            f"are in {', '.join(busiest)}. By verdict: {judged}.")
     return describe(fig, text)
+
+
+# ---- sources in front of the reader --------------------------------------------------------------------
+
+def show_sources(ids, sources: pd.DataFrame = None):
+    """Show the sources behind a passage of a lesson (';'-joined or listed ids): publisher, date, kind and
+    position, title, the original when the address is a copy, and the link."""
+    from IPython.display import HTML, display
+    display(HTML(data.sources_html(ids, data.sources() if sources is None else sources)))

@@ -36,7 +36,8 @@ OFFICIAL_HOSTS = (
     "un.org", "undocs.org", "unog.ch", "unmissions.org", "reliefweb.int", "ohchr.org", "opcw.org",
     "state.gov", "usmission.gov", "usembassy.gov", "defense.gov", "centcom.mil", "whitehouse.gov",
     "obamawhitehouse.archives.gov", "kremlin.ru", "mid.ru", "russianembassy.org", "russiaun.ru", "mil.ru",
-    "sana.sy", "ucdp.uu.se", "msf.org", "doctorswithoutborders.org", "msf.ie",
+    "sana.sy", "ucdp.uu.se", "msf.org", "doctorswithoutborders.org", "msf.ie", "msf-me.org",
+    "ungeneva.org", "un.org.au",   # UN Office at Geneva (successor of unog.ch); UN Information Centre, Canberra
 )
 # Outlets' own sites, where a story stands under the outlet's own name. A wire story carried by one of
 # these newspapers is still a copy of the wire: its row names the wire original in `canonical`.
@@ -49,6 +50,8 @@ OUTLET_HOSTS = (
     "washingtonexaminer.com", "businessinsider.com", "dailystar.com.lb", "thedailybeast.com",
     "hurriyetdailynews.com", "americamagazine.org", "stripes.com", "military.com", "thehill.com",
     "russia-direct.org", "eaworldview.com", "syrianobserver.com", "warincontext.org",
+    "noticiabrasil.net.br",   # Sputnik Brasil's own archive (state-owned: its rows are kind partisan)
+    "cbc.ca", "washingtontimes.com",
 )
 # A UN document symbol, e.g. S/RES/2268 (2016), S/2016/1093, A/HRC/34/64.
 UN_SYMBOL = re.compile(r"\b(S/RES/\d+|S/\d{4}/\d+|A/HRC/\d+/\d+|A/RES/\d+/\d+|SC/\d+)\b")

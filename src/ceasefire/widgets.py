@@ -27,8 +27,9 @@ def update_in_place(figure: go.FigureWidget, fresh: go.Figure, x_range: bool = F
 class TimelineExplorer(widgets.VBox):
     """Filter the course timeline by kind of event and by years; the figure and its description follow."""
 
-    def __init__(self, timeline, years=(2013, 2016)):
+    def __init__(self, timeline, years=None):
         setup()
+        years = years or figures.year_span(timeline)
         self.timeline = timeline
         self.category = widgets.Dropdown(options=[("all kinds", figures.ALL)] + [(c, c) for c in EVENT_CATEGORIES],
                                          value=figures.ALL, description="Show")
