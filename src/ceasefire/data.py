@@ -120,15 +120,15 @@ def _phase_dates(rows, label):
                          "leave 'start' and 'end' empty.")
         elif not r.get("key_id") and not all(own):
             found.append(f"{label}, line {r['_line']}: give both 'start' and 'end', or a key_id.")
-        elif all(own) and r["end"] < r["start"]:
-            found.append(f"{label}, line {r['_line']}: 'end' ({r['end']}) is before 'start' ({r['start']}).")
     return found
 
 
-def _runs_forward(rows, label):
-    return [f"{label}, line {r['_line']}: 'end' ({r['end']}) is before 'start' ({r['start']})."
-            for r in rows if isinstance(r["start"], dt.datetime) and isinstance(r["end"], dt.datetime)
-            and r["end"] < r["start"]]
+def _in_order(first: str, last: str):
+    """A table check: in every row the value of column `last` does not come before that of `first`."""
+    def check(rows, label):
+        return [f"{label}, line {r['_line']}: '{last}' ({r[last]}) is before '{first}' ({r[first]})."
+                for r in rows if r.get(first) is not None and r.get(last) is not None and r[last] < r[first]]
+    return check
 
 
 TABLES = {t.name: t for t in (
@@ -176,7 +176,7 @@ TABLES = {t.name: t for t in (
     Table("key_dates", "key_dates.csv", "key_id", (
         Column("key_id", "id"), Column("start", "moment"), Column("end", "moment"),
         Column("label", "text"), Column("actors", "id", multi=True, ref="actors"), _src()),
-        "the dates that several lessons use (truce periods, the deal's start), defined once", (_runs_forward,)),
+        "the dates that several lessons use (truce periods, the deal's start), defined once", (_in_order("start", "end"),)),
     # Sourced prose that lessons show (one home for it: loaded and checked like every table).
     # -- lesson 01 and 02 tables --
     Table("cooperation_ladder", "cooperation_ladder.csv", "step_id", (
@@ -189,7 +189,8 @@ TABLES = {t.name: t for t in (
         Column("start", "moment", required=False), Column("end", "moment", required=False),
         Column("key_id", "id", required=False, ref="key_dates"), Column("basis", "text"), _src()),
         "lesson 02: the phases of the timeline explorer; a phase with a key_id takes its dates from "
-        "key_dates.csv (start and end left empty), the others are our own windows", (_phase_dates,)),
+        "key_dates.csv (start and end left empty), the others are our own windows",
+        (_phase_dates, _in_order("start", "end"))),
     Table("place_stops", "place_stops.csv", "stop_id", (
         Column("stop_id", "id"), Column("label", "text"), Column("place", "id", ref="places"),
         Column("note", "text"), Column("actors", "id", multi=True, ref="actors"), _src()),
@@ -224,9 +225,7 @@ TABLES = {t.name: t for t in (
     Table("two_day_windows", "two_day_windows.csv", "window_id", (
         Column("window_id", "id"), Column("first", "date"), Column("last", "date"), Column("label", "text"),
         _src()),
-        "lesson 03: two-day windows read from the daily UCDP table",
-        (lambda rows, label: [f"{label}, line {r['_line']}: 'last' ({r['last']}) is before 'first' ({r['first']})."
-                              for r in rows if r["first"] and r["last"] and r["last"] < r["first"]],)),
+        "lesson 03: two-day windows read from the daily UCDP table", (_in_order("first", "last"),)),
     Table("casualty_periods", "casualty_periods.csv", "key_id", (
         Column("key_id", "id", ref="key_dates"), Column("label", "text"),
         Column("actors", "id", multi=True, ref="actors"), _src()),
@@ -334,6 +333,14 @@ def _parse_cell(column: Column, raw: str):
     return ";".join(values), None
 
 
+def _well_formed(value: str, pattern: str, parse) -> bool:
+    """True when `value` has the written form `pattern` and is a real date or time (no 31 April)."""
+    try:
+        return bool(re.fullmatch(pattern, value)) and parse(value) is not None
+    except ValueError:
+        return False
+
+
 def _check_value(column: Column, value: str):
     kind = column.kind
     if kind == "id" and not SLUG.match(value):
@@ -342,27 +349,12 @@ def _check_value(column: Column, value: str):
         return f"{value!r} is not allowed; use one of: {', '.join(column.choices)}"
     if kind == "paragraph" and value not in PARAGRAPH_IDS:
         return f"{value!r} is not an article paragraph id (P01 to P19)"
-    if kind == "date":
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                raise ValueError
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return f"{value!r} is not a valid date (write it as YYYY-MM-DD, e.g. 2016-09-12)"
-    if kind == "moment":
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", value):
-                raise ValueError
-            dt.datetime.fromisoformat(value)
-        except ValueError:
-            return f"{value!r} is not a valid date or time (YYYY-MM-DD or YYYY-MM-DD HH:MM, local time)"
-    if kind == "month":
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}", value):
-                raise ValueError
-            dt.date.fromisoformat(value + "-01")
-        except ValueError:
-            return f"{value!r} is not a valid month (write it as YYYY-MM, e.g. 2016-04)"
+    if kind == "date" and not _well_formed(value, r"\d{4}-\d{2}-\d{2}", dt.date.fromisoformat):
+        return f"{value!r} is not a valid date (write it as YYYY-MM-DD, e.g. 2016-09-12)"
+    if kind == "moment" and not _well_formed(value, r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", dt.datetime.fromisoformat):
+        return f"{value!r} is not a valid date or time (YYYY-MM-DD or YYYY-MM-DD HH:MM, local time)"
+    if kind == "month" and not _well_formed(value, r"\d{4}-\d{2}", lambda v: dt.date.fromisoformat(v + "-01")):
+        return f"{value!r} is not a valid month (write it as YYYY-MM, e.g. 2016-04)"
     if kind in ("int", "float"):
         try:
             number = int(value) if kind == "int" else float(value)
