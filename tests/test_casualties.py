@@ -303,29 +303,15 @@ def test_causes_record_both_sides_and_the_transition_dispute():
     assert "no way to check" not in " ".join(causes["verdict"])
 
 
-def test_a_window_that_runs_backwards_is_reported(data_copy):
+@pytest.mark.parametrize("table, old, new, message", [
+    ("two_day_windows", "2016-04-26,2016-04-27", "2016-04-28,2016-04-27",
+     "'last' \\(2016-04-27\\) is before 'first' \\(2016-04-28\\)"),
+    ("casualty_periods", "sep-army-calm,", "sep-calm,", "'sep-calm' is not in key_dates.csv"),
+    ("feb_gaps", "F02;F07", "F02;F99", "'F99' is not in terms.csv"),
+    ("feb_text", ",unsc-res-2268;pax-1507", ",", "column 'source': is empty"),   # a quote needs its source
+])
+def test_lesson_03_tables_report_a_broken_row(data_copy, table, old, new, message):
     from conftest import edit_csv
-    edit_csv(data_copy / "two_day_windows.csv", "2016-04-26,2016-04-27", "2016-04-28,2016-04-27")
-    with pytest.raises(data.DataError, match="'last' \\(2016-04-27\\) is before 'first' \\(2016-04-28\\)"):
-        data.load_table("two_day_windows", data_copy)
-
-
-def test_a_period_must_name_a_key_date(data_copy):
-    from conftest import edit_csv
-    edit_csv(data_copy / "casualty_periods.csv", "sep-army-calm,", "sep-calm,")
-    with pytest.raises(data.DataError, match="'sep-calm' is not in key_dates.csv"):
-        data.load_table("casualty_periods", data_copy)
-
-
-def test_a_gap_must_name_known_terms(data_copy):
-    from conftest import edit_csv
-    edit_csv(data_copy / "feb_gaps.csv", "F02;F07", "F02;F99")
-    with pytest.raises(data.DataError, match="'F99' is not in terms.csv"):
-        data.load_table("feb_gaps", data_copy)
-
-
-def test_a_quoted_provision_needs_a_source(data_copy):
-    from conftest import edit_csv
-    edit_csv(data_copy / "feb_text.csv", ",unsc-res-2268;pax-1507", ",")
-    with pytest.raises(data.DataError, match="column 'source': is empty"):
-        data.load_table("feb_text", data_copy)
+    edit_csv(data_copy / f"{table}.csv", old, new)
+    with pytest.raises(data.DataError, match=message):
+        data.load_table(table, data_copy)
