@@ -55,12 +55,13 @@ def test_widget_cells_are_tagged_for_nbval():
             assert shows_widget == tagged, f"{path.name}: {cell.source[:50]!r}"
 
 
-def _run_nbval(path):
+def _run_nbval(*paths):
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CEASEFIRE_COURSE_ROOT=str(ROOT))
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(ROOT / "nbval-sanitize.cfg"), "-o", "addopts=", "--rootdir", str(path.parent), str(path)],
-        capture_output=True, text=True, cwd=path.parent, env=env, timeout=300)
+        [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval",
+         "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "nbval-sanitize.cfg"), "-o", "addopts=",
+         "--rootdir", str(paths[0].parent), *map(str, paths)],
+        capture_output=True, text=True, cwd=paths[0].parent, env=env, timeout=300)
 
 
 @pytest.mark.slow
@@ -83,11 +84,12 @@ def test_strict_nbval_fails_when_a_stored_output_changes(tmp_path):
                     changed = True
         assert changed, "the start-here notebook should store at least one figure"
         bad.write_text(json.dumps(nb), encoding="utf-8")
-        passed, failed = _run_nbval(good), _run_nbval(bad)
-        assert passed.returncode == 0, passed.stdout[-2000:]
-        assert failed.returncode == 1, failed.stdout[-2000:]
-        # exactly the edited figure's cell fails, on the figure's JSON
-        assert "1 failed" in failed.stdout
-        assert "mismatch 'application/vnd.plotly.v1+json'" in failed.stdout
+        # both copies in one nbval run (one pytest start-up; each notebook still gets its own kernel)
+        run = _run_nbval(good, bad)
+        assert run.returncode == 1, run.stdout[-2000:]
+        failures = [line for line in run.stdout.splitlines() if line.startswith("FAILED ")]
+        # exactly the edited figure's cell fails, on the figure's JSON; every cell of the untouched copy passes
+        assert "1 failed" in run.stdout and len(failures) == 1 and "bad.ipynb::Cell" in failures[0], run.stdout[-2000:]
+        assert "mismatch 'application/vnd.plotly.v1+json'" in run.stdout
     finally:
         shutil.rmtree(folder)

@@ -1,8 +1,11 @@
 """How every figure in the course is shown.
 
-- Renderer: plotly's mimetype renderer, so a notebook stores the figure as JSON and JupyterLab draws it
+- Renderer: plotly's mimetype bundle, so a notebook stores the figure as JSON and JupyterLab draws it
   with the plotly.js bundled in its extension. plotly.js is never embedded (that would add ~5 MB per
-  notebook) and nothing is fetched from the internet.
+  notebook) and nothing is fetched from the internet. `show` builds that bundle itself (exactly what
+  plotly's `plotly_mimetype` renderer builds) instead of going through `plotly.io.renderers`: importing
+  the renderers imports nbformat and jsonschema, about 3 s in a fresh kernel before a lesson's first cell
+  could show anything. Nothing here imports them.
 - Palette: the Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 - A small template of our own, so stored figure JSON stays small and does not change with plotly's
   default theme.
@@ -12,8 +15,13 @@
 """
 
 import html
+import importlib.util
+import json
 import numbers
+import os
+import sys
 import textwrap
+import types
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -29,6 +37,7 @@ LAND = "#f2efe9"
 FOCUS_LAND = "#fbf7ec"
 TEMPLATE_NAME = "ceasefire"
 RENDERER = "plotly_mimetype"
+MIMETYPE = "application/vnd.plotly.v1+json"
 
 TEMPLATE = go.layout.Template(layout=dict(
     colorway=list(PALETTE),
@@ -43,11 +52,56 @@ TEMPLATE = go.layout.Template(layout=dict(
 ))
 
 
+def defer_iri_grammar():
+    """Let jsonschema compile its IRI grammar when it first checks an IRI, not when it is imported.
+
+    The first FigureWidget of a lesson imports plotly's renderers, which import nbformat, which imports
+    jsonschema, which imports rfc3987_syntax only to have an "iri" format checker ready: importing that
+    compiles a lark grammar, 1.2 s on a quiet machine and several seconds later in a kernel whose heap is
+    full of data (garbage collection walks it all). Nothing in a lesson checks IRIs. So, unless it is
+    already loaded, rfc3987_syntax is registered as a stand-in whose functions import the real module on
+    first use and hand over to it: jsonschema behaves exactly as before, the grammar is compiled only if an
+    IRI is ever validated. Idempotent; does nothing if rfc3987_syntax is not installed."""
+    name = "rfc3987_syntax"
+    if name in sys.modules or "jsonschema" in sys.modules or importlib.util.find_spec(name) is None:
+        return
+
+    def real():
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return importlib.import_module(name)
+
+    def is_valid_syntax(*args, **kwargs):
+        return real().is_valid_syntax(*args, **kwargs)
+
+    stand_in = types.ModuleType(name, "Stand-in for rfc3987_syntax: loads it on first use (ceasefire.display).")
+    stand_in.is_valid_syntax = is_valid_syntax
+
+    def attribute_of_real(attribute):
+        if attribute.startswith("__"):   # the import system probes __path__, __spec__ ...: not a use
+            raise AttributeError(attribute)
+        return getattr(real(), attribute)
+
+    stand_in.__getattr__ = attribute_of_real
+    sys.modules[name] = stand_in
+
+
 def setup():
-    """Make the course's conventions the defaults in this Python process (idempotent)."""
+    """Make the course's conventions the defaults in this Python process (idempotent, cheap).
+
+    Our template becomes plotly's default. The mimetype renderer becomes the default for figures shown
+    without `show` (a bare `fig` at the end of a cell): at once if plotly's renderers are already loaded,
+    otherwise through PLOTLY_RENDERER, which plotly reads when it loads them, so that importing the
+    course never loads them (nor nbformat and jsonschema with them)."""
     pio.templates[TEMPLATE_NAME] = TEMPLATE
     pio.templates.default = TEMPLATE_NAME
-    pio.renderers.default = RENDERER
+    defer_iri_grammar()
+    renderers = sys.modules.get("plotly.io._renderers")
+    if renderers is not None:
+        if renderers.renderers.default != RENDERER:
+            renderers.renderers.default = RENDERER
+    else:
+        os.environ["PLOTLY_RENDERER"] = RENDERER
 
 
 def describe(fig, text: str):
@@ -69,6 +123,17 @@ def description_html(text: str) -> str:
     return f'<p class="ceasefire-figure-description"><b>Figure description.</b> {html.escape(text)}</p>'
 
 
+def mimebundle(fig) -> dict:
+    """The figure as plotly's mimetype renderer shows it: one `application/vnd.plotly.v1+json` entry with
+    the validated figure as JSON (no config, uids kept, no plotly.js), built without loading
+    `plotly.io.renderers`. tests/test_imports.py checks it equals the renderer's bundle."""
+    from plotly.io._json import to_json
+    from plotly.io._utils import validate_coerce_fig_to_dict
+
+    fig_dict = validate_coerce_fig_to_dict(fig, True)
+    return {MIMETYPE: json.loads(to_json(fig_dict, validate=False, remove_uids=False))}
+
+
 def show(fig, description: str | None = None):
     """Show a figure with its text description under it (the description is required)."""
     from IPython.display import HTML, display
@@ -77,7 +142,7 @@ def show(fig, description: str | None = None):
     if description is not None:
         describe(fig, description)
     text = description_of(fig)
-    fig.show(renderer=RENDERER)
+    display(mimebundle(fig), raw=True)
     display(HTML(description_html(text)))
 
 

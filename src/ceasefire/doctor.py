@@ -17,7 +17,7 @@ def checks():
         try:
             out.append((True, name, importlib.metadata.version(name)))
         except importlib.metadata.PackageNotFoundError:
-            out.append((False, name, "not installed: run `make lab` (or pip install -r requirements/course.lock)"))
+            out.append((False, name, "not installed: run `python run.py lab` (or pip install -r requirements/course.lock)"))
     try:
         listing = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"], capture_output=True,
                                  text=True, timeout=60, env={**__import__("os").environ, "NO_COLOR": "1"})

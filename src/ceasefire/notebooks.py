@@ -44,12 +44,19 @@ def strip(nb):
     return nb
 
 
-def execute(path: Path):
+def execute(path: Path, timings: list | None = None):
     """Run a notebook top to bottom from its own folder and return it (outputs in place).
-    Answer checks inside it write to a throw-away progress file, never to the maintainer's own."""
+    Answer checks inside it write to a throw-away progress file, never to the maintainer's own.
+    Given a list as `timings`, append (cell index, seconds) for each code cell: from sending the cell to
+    the kernel until its reply and outputs are in, in this fresh kernel (kernel start-up not included)."""
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL,
                                      resources={"metadata": {"path": str(Path(path).parent)}})
+    if timings is not None:
+        started = {}
+        client.on_cell_execute = lambda cell, cell_index: started.__setitem__(cell_index, time.perf_counter())
+        client.on_cell_executed = lambda cell, cell_index, execute_reply: timings.append(
+            (cell_index, time.perf_counter() - started[cell_index]))
     with tempfile.TemporaryDirectory() as scratch:
         saved = os.environ.get(PROGRESS_ENV)
         os.environ[PROGRESS_ENV] = str(Path(scratch) / "progress.json")
@@ -70,3 +77,15 @@ def refresh(path) -> float:
     nb = strip(execute(path))
     nbformat.write(nb, path)
     return time.perf_counter() - start
+
+
+def cell_seconds(path) -> tuple[float, int, float]:
+    """Run `path` in a fresh kernel: (first code cell's seconds, index of the slowest other code cell, its
+    seconds). What a student waits for after opening a lesson and pressing Shift+Enter."""
+    timings = []
+    execute(Path(path), timings)
+    if not timings:
+        raise ValueError(f"{path} has no code cell")
+    first = timings[0][1]
+    index, slowest = max(timings[1:], key=lambda item: item[1], default=(-1, 0.0))
+    return first, index, slowest

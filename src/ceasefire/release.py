@@ -1,7 +1,7 @@
 """A student release: what students receive, without solutions/ or any plain answer.
 
 It holds the lessons, the exercises, the data, the package (with hashed keys only), the manifest, the
-README and the environment files, so `make lab` works in it. It leaves out solutions/, tests/, bench/,
+README, the launcher and the environment files, so `python run.py lab` works in it. It leaves out solutions/, tests/, bench/,
 instructors/, CI and maintenance tools.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ceasefire.errors import CourseError
 
-INCLUDE = ("README.md", "course.yml", "environment.yml", "postBuild", "pyproject.toml", "Makefile",
+INCLUDE = ("README.md", "run.py", "course.yml", "environment.yml", "postBuild", "pyproject.toml", "Makefile",
            "requirements", "lessons", "exercises", "data", "src")
 # Hidden files and folders (checkpoints, progress files, scratch folders of tests) never ship.
 SKIP = shutil.ignore_patterns(".*", "__pycache__", "*.egg-info", "*.pyc")

@@ -12,7 +12,7 @@ from ceasefire.data import EVENT_CATEGORIES
 from ceasefire.display import description_html, setup
 
 
-def update_in_place(figure: go.FigureWidget, fresh: go.Figure, x_range: bool = False):
+def update_in_place(figure: "go.FigureWidget", fresh: go.Figure, x_range: bool = False):
     """Give a live FigureWidget the points, hover texts and title of a freshly built figure (and with
     `x_range`, its x-axis range) in one batch, so the browser redraws once. Both must have the same
     traces in the same order."""

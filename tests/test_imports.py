@@ -1,0 +1,89 @@
+"""What a lesson's first cell imports (issue 13): the first cell of every lesson must not load plotly's
+renderer machinery, nor nbformat and jsonschema that it drags in (about 3 s in a fresh kernel, most of
+it jsonschema compiling an IRI grammar). This checks WHICH modules are loaded, in a fresh interpreter,
+not how long anything takes; `make bench` prints the times."""
+
+import json
+import subprocess
+import sys
+
+import nbformat
+from ceasefire.manifest import load_course
+from conftest import ROOT
+
+COURSE = load_course(ROOT)
+READY = [lesson for lesson in COURSE.lessons if lesson.ready]
+FORBIDDEN = ("jsonschema", "nbformat", "plotly.io._renderers", "rfc3987_syntax", "lark")
+LESSON_MODULES = ("aftermath", "agreement", "article", "casualties", "course", "data", "display", "durability",
+                  "figures", "interests", "maps", "reading", "sourcing", "widgets", "checks", "progress")
+
+# Runs in a fresh interpreter with an IPython shell, so display() goes through IPython's formatters as in a
+# kernel; prints the forbidden modules that got loaded.
+PROBE = """
+import json, sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+shell.display_pub.publish = lambda *args, **kwargs: None   # keep the probe's stdout for its answer
+{body}
+real = [name for name, module in list(sys.modules.items()) if getattr(module, "__file__", None)]  # not a stand-in
+print(json.dumps(sorted(name for name in real if name.split(".")[0] in {roots} or name in {names})))
+"""
+
+
+def loaded(body: str, cwd=ROOT) -> list[str]:
+    code = PROBE.format(body=body, roots=set(name.split(".")[0] for name in FORBIDDEN if "." not in name),
+                        names=set(FORBIDDEN))
+    result = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_probe_sees_a_forbidden_import():
+    """The check can fail: plotly's own renderers do load nbformat and jsonschema."""
+    assert {"nbformat", "jsonschema", "plotly.io._renderers"} <= set(loaded("import plotly.io as pio; pio.renderers"))
+
+
+def test_importing_lesson_modules_and_running_every_lessons_first_cell_loads_none_of_them():
+    """Every lesson module imported, then each lesson's real first cell run (from lessons/, as in a kernel),
+    then a figure shown with show(): one fresh interpreter for all (the union of what they load)."""
+    body = "\n".join(f"import ceasefire.{name}" for name in LESSON_MODULES) + "\n"
+    for lesson in READY:
+        nb = nbformat.read(ROOT / lesson.notebook, as_version=4)
+        body += next(cell.source for cell in nb.cells if cell.cell_type == "code") + "\n"
+    body += ("from ceasefire import display as _display, figures as _figures, data as _data\n"
+             "_display.show(_figures.timeline_figure(_data.timeline()))\n")
+    assert {(ROOT / lesson.notebook).parent for lesson in READY} == {ROOT / "lessons"}
+    assert loaded(body, cwd=ROOT / "lessons") == []
+
+
+def test_show_gives_exactly_the_mimetype_renderers_bundle():
+    """show() builds the bundle itself; it must be what plotly's plotly_mimetype renderer gives."""
+    import plotly.io as pio
+
+    from ceasefire import data, display, figures
+
+    fig = figures.timeline_figure(data.timeline())
+    ours = display.mimebundle(fig)
+    assert set(ours) == {display.MIMETYPE}
+    assert ours == pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())
+    assert "PlotlyConfig" not in json.dumps(ours)
+
+
+def test_jsonschema_compiles_its_iri_grammar_only_when_an_iri_is_checked():
+    """display.defer_iri_grammar: the first FigureWidget (plotly renderers -> nbformat -> jsonschema) no longer
+    compiles rfc3987_syntax's grammar; IRI validation still gives the same answers, loading it then."""
+    code = """
+import json, sys
+import ceasefire.display
+import nbformat, jsonschema
+before = "lark" in sys.modules
+checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+v = jsonschema.Draft202012Validator({"format": "iri"}, format_checker=checker)
+r = jsonschema.Draft202012Validator({"format": "iri-reference"}, format_checker=checker)
+print(json.dumps([before, v.is_valid("http://example.org/p?q=1#f"), v.is_valid("http://exa mple"),
+                  v.is_valid("relative/path"), r.is_valid("relative/path"), "lark" in sys.modules,
+                  hasattr(sys.modules["rfc3987_syntax"], "__file__")]))
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [False, True, False, False, True, True, True]
