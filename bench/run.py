@@ -1,5 +1,9 @@
-"""Course benchmarks: print figures, assert nothing (`make bench`).
+"""Course benchmarks: print figures, assert nothing (`python run.py bench`, or `make bench`).
 
+0. Per lesson, in a fresh kernel each run: the first cell's time (imports, the lesson's opening) and the
+   slowest other cell's; then strict nbval over every notebook with two workers (`pytest -n 2 --dist
+   loadfile lessons exercises solutions`), wall time. Targets (issue 13): first cell <= 1.0 s, every other
+   cell <= 100 ms, nbval <= 25 s.
 1. Wall time to execute every course notebook top to bottom in a fresh kernel (what a student's
    "Restart and Run All" costs, plus kernel start-up), per notebook and in total.
 2. Latency of one answer check (`ceasefire.checks.evaluate`), right and wrong answers of every question.
@@ -15,7 +19,40 @@ import sys
 import time
 from pathlib import Path
 
-from ceasefire.notebooks import course_notebooks, execute
+from ceasefire.manifest import load_course
+from ceasefire.notebooks import cell_seconds, course_notebooks, execute
+
+SECTIONS = ("cells", "nbval", "notebooks", "checks", "widgets", "grading")
+
+
+def time_cells(repeat: int):
+    """Per ready lesson: medians over `repeat` fresh kernels of the first cell, the slowest other cell
+    (and the index of the cell that was slowest in the last run)."""
+    rows = []
+    course = load_course()
+    for lesson in course.lessons:
+        if not lesson.ready:
+            continue
+        runs = [cell_seconds(course.root / lesson.notebook) for _ in range(repeat)]
+        rows.append((lesson.slug, statistics.median(r[0] for r in runs), max(r[0] for r in runs),
+                     statistics.median(r[2] for r in runs), max(r[2] for r in runs), runs[-1][1]))
+    return rows
+
+
+def time_nbval(repeat: int):
+    """Wall seconds of strict nbval over every notebook with two workers, as `python run.py test` runs it."""
+    import subprocess
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile",
+                                 "lessons", "exercises", "solutions"], capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            print(result.stdout[-3000:])
+            raise SystemExit("strict nbval failed; the time above is not a valid figure")
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    return times, summary
 
 
 def time_notebooks(repeat: int):
@@ -146,30 +183,49 @@ def grading_throughput(students: int = 8):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs per notebook (default 3)")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS, metavar="SECTION",
+                        help="run only these sections: " + ", ".join(SECTIONS))
     args = parser.parse_args(argv)
-    rows = time_notebooks(args.repeat)
-    root = Path.cwd()
-    print(f"Notebook execution, fresh kernel each run, {args.repeat} run(s) per notebook")
-    print(f"{'notebook':45} {'median s':>9} {'min s':>7} {'max s':>7}")
-    for path, runs in rows:
-        name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        print(f"{name:45} {statistics.median(runs):9.2f} {min(runs):7.2f} {max(runs):7.2f}")
-    total = sum(statistics.median(runs) for _, runs in rows)
-    print(f"{'total (sum of medians)':45} {total:9.2f}")
-    print()
-    cases, calls, median, p95 = check_latency()
-    print(f"Answer check latency: {cases} answers x {calls // cases} rounds = {calls} calls; "
-          f"median {median:.3f} ms, 95th percentile {p95:.3f} ms (target: median <= 5 ms)")
-    print()
-    print("Widget callback latency in a kernel (20 changes each): value set -> figure updated")
-    print(f"{'lesson':26} {'widget':22} {'control':14} {'median ms':>10} {'max ms':>8}")
-    for slug, widget, control, median, worst in widget_latency():
-        print(f"{slug:26} {widget:22} {control[:14]:14} {median:10.2f} {worst:8.2f}")
-    print()
-    students, runs = grading_throughput()
-    for jobs, seconds in runs:
-        print(f"Grading {students} submissions of lesson 03 with --jobs {jobs}: {seconds:.1f} s "
-              f"({seconds / students:.2f} s per submission)")
+    if "cells" in args.only:
+        print(f"Lesson cells in a fresh kernel, {args.repeat} run(s) per lesson (targets: first <= 1.0 s, "
+              f"other <= 100 ms)")
+        print(f"{'lesson':26} {'first cell s':>13} {'(max)':>6} {'slowest other ms':>17} {'(max)':>6} {'cell':>5}")
+        for slug, first, first_max, other, other_max, index in time_cells(args.repeat):
+            print(f"{slug:26} {first:13.2f} {first_max:6.2f} {other * 1000:17.0f} {other_max * 1000:6.0f} {index:5}")
+        print()
+    if "nbval" in args.only:
+        times, summary = time_nbval(args.repeat)
+        print(f"Strict nbval, every notebook, -n 2 --dist loadfile (target <= 25 s): median "
+              f"{statistics.median(times):.1f} s wall (min {min(times):.1f}, max {max(times):.1f}; {summary})")
+        print()
+    if "notebooks" in args.only:
+        rows = time_notebooks(args.repeat)
+        root = Path.cwd()
+        print(f"Notebook execution, fresh kernel each run, {args.repeat} run(s) per notebook")
+        print(f"{'notebook':45} {'median s':>9} {'min s':>7} {'max s':>7}")
+        for path, runs in rows:
+            name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+            print(f"{name:45} {statistics.median(runs):9.2f} {min(runs):7.2f} {max(runs):7.2f}")
+        total = sum(statistics.median(runs) for _, runs in rows)
+        print(f"{'total (sum of medians)':45} {total:9.2f}")
+        print()
+    if "checks" in args.only:
+        cases, calls, median, p95 = check_latency()
+        print(f"Answer check latency: {cases} answers x {calls // cases} rounds = {calls} calls; "
+              f"median {median:.3f} ms, 95th percentile {p95:.3f} ms (target: median <= 5 ms)")
+        print()
+    if "widgets" in args.only:
+        print("Widget callback latency in a kernel (20 changes each): value set -> figure updated")
+        print(f"{'lesson':26} {'widget':22} {'control':14} {'median ms':>10} {'max ms':>8}")
+        for slug, widget, control, median, worst in widget_latency():
+            print(f"{slug:26} {widget:22} {control[:14]:14} {median:10.2f} {worst:8.2f}")
+        print()
+    if "grading" in args.only:
+        students, runs = grading_throughput()
+        for jobs, seconds in runs:
+            print(f"Grading {students} submissions of lesson 03 with --jobs {jobs}: {seconds:.1f} s "
+                  f"({seconds / students:.2f} s per submission)")
+        print(__import__("grading").report())   # bench/grading.py: grade --jobs 2 vs serial nbconvert, as a ratio
     return 0
 
 

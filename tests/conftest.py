@@ -32,3 +32,14 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright driver per test process, shared by the browser test files: the sync API refuses to
+    start a second one while another runs, and pytest-xdist may put two browser files on one worker."""
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()

@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 
 from adversarial import LESSON, builders
+from ceasefire import grade as grade_module
 from ceasefire.grade import Limits, grade
 from ceasefire.keys import load_keys
 from conftest import ROOT
 
 QUESTIONS = sorted(q for q, k in load_keys().items() if k["lesson"] == LESSON)
 LIMITS = Limits(wall_seconds=25, cpu_seconds=8, memory_mb=1536)   # wall > CPU: a busy CI machine must not look like a hang
+# The one submission that only sleeps uses no CPU, so it cannot look like a hang: give it a shorter wall limit
+# (still long enough to start the worker and reach its sleeping cell on a busy machine) instead of waiting 25 s.
+SLEEPER, SLEEPER_LIMITS = "sleep-forever", Limits(wall_seconds=10, cpu_seconds=8, memory_mb=1536)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +31,14 @@ def graded(tmp_path_factory):
         path.write_bytes(build())
         paths.append(path)
     out, feedback = base / "gradebook.csv", base / "feedback"
-    grade(paths, ROOT, out, feedback, jobs=2, limits=LIMITS, forbidden=[ROOT / "solutions"], log=lambda *_: None)
+    real_grade_one = grade_module.grade_one
+
+    def grade_one(path, release, limits, *args, **kwargs):
+        return real_grade_one(path, release, SLEEPER_LIMITS if path.parent.name == SLEEPER else limits, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(grade_module, "grade_one", grade_one)
+        grade(paths, ROOT, out, feedback, jobs=2, limits=LIMITS, forbidden=[ROOT / "solutions"], log=lambda *_: None)
     with out.open() as handle:
         rows = list(csv.DictReader(handle))
     by = {}

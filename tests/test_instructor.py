@@ -24,7 +24,7 @@ def release(tmp_path_factory):
 
 
 def test_release_has_what_students_need_and_no_solutions(release):
-    for name in ("lessons", "exercises", "data", "src", "README.md", "environment.yml", "course.yml", "Makefile"):
+    for name in ("lessons", "exercises", "data", "src", "README.md", "run.py", "environment.yml", "course.yml", "Makefile"):
         assert (release / name).exists(), name
     assert not (release / "solutions").exists()
     assert not list(release.rglob("keys.yml")) and not list(release.rglob("*SOLUTION*"))

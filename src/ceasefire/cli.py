@@ -68,9 +68,53 @@ def _grade(args):
     root = course_root()
     limits = Limits(wall_seconds=args.timeout, cpu_seconds=int(args.timeout), memory_mb=args.memory_mb)
     rows = grade([Path(p) for p in args.submissions], Path(args.release or root), Path(args.out), Path(args.feedback),
-                 jobs=args.jobs, limits=limits, forbidden=[root / "solutions"])
+                 jobs=args.jobs, limits=limits, forbidden=[root / "solutions"], marks=args.marks)
     students = len({r["student"] for r in rows})
-    print(f"gradebook: {args.out} ({len(rows)} rows, {students} student(s)); feedback in {args.feedback}")
+    marked = sum(r["status"] == "marked" for r in rows)
+    reflections = Path(args.out).with_name("reflections")
+    print(f"gradebook: {args.out} ({len(rows)} rows, {students} student(s)); feedback (HTML and Markdown) in "
+          f"{args.feedback}; reflections to mark in {reflections}" + (f"; {marked} reflection mark(s) merged" if marked else ""))
+
+
+def _lessons_with_exercises(root):
+    return sorted(p.stem for p in (Path(root) / "exercises").glob("*.ipynb"))
+
+
+def _collect(args):
+    from ceasefire.collect import collect, summary
+    from ceasefire.paths import course_root
+    root = Path(args.release) if args.release else course_root()
+    report = collect(args.sources, Path(args.roster), Path(args.out), _lessons_with_exercises(root), lesson=args.lesson,
+                     deadline=args.deadline, kind=args.format, homes=Path(args.hub_homes) if args.hub_homes else None,
+                     course_folder=args.course_folder, release=root)
+    print(summary(report))
+    print(f"submissions in {Path(args.out) / '<student>' / '<lesson>.ipynb'}; every line above is in "
+          f"{Path(args.out) / 'collect-report.csv'}")
+
+
+def _return(args):
+    from ceasefire.collect import load_roster
+    from ceasefire.feedback import deliver
+    roster = load_roster(Path(args.roster)).students if args.roster else None
+    delivered, not_found = deliver(Path(args.feedback), Path(args.hub_homes), args.course_folder, roster)
+    for student, path in delivered:
+        print(f"returned {student}: {path}")
+    for student in not_found:
+        print(f"not returned {student}: no home folder with {args.course_folder}/ found under {args.hub_homes}")
+    print(f"{len(delivered)} returned, {len(not_found)} not found")
+
+
+def _export(args):
+    from ceasefire.export import export
+    for kind, path, count in export(Path(args.gradebook), Path(args.roster) if args.roster else None,
+                                    args.wide, args.canvas, args.moodle):
+        print(f"{kind}: {path} ({count} rows)")
+
+
+def _report(args):
+    from ceasefire.report import report
+    path, questions = report(Path(args.gradebook), Path(args.out), lessons_url=args.lessons_url)
+    print(f"class report: {path} ({len(questions)} questions; open it in any browser, no network needed)")
 
 
 def _links(args):
@@ -115,12 +159,55 @@ def build_parser():
     grade = verbs.add_parser("grade", help="grade submitted exercise notebooks")
     grade.add_argument("submissions", nargs="+", help="submitted .ipynb files (student/NN-lesson.ipynb)")
     grade.add_argument("--out", required=True, help="gradebook CSV to write")
-    grade.add_argument("--feedback", required=True, help="folder for one Markdown feedback file per student")
+    grade.add_argument("--feedback", required=True, help="folder for each student's feedback (.html page and .md)")
+    grade.add_argument("--marks", default=None, help="reflection marks CSV to merge (default: reflections/marks.csv "
+                                                      "beside the gradebook, if it holds any mark)")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
     grade.add_argument("--timeout", type=float, default=60, help="wall and CPU seconds per submission (default 60)")
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory limit per submission (default 2048)")
     grade.add_argument("--release", default=None, help="course or release folder to grade against (default: this course)")
     grade.set_defaults(run=_grade)
+    collect = verbs.add_parser(
+        "collect", help="gather submissions (Canvas or Moodle zip, hub homes, a folder) into the layout grade reads",
+        description="Gather submissions into OUT/<student id>/<lesson>.ipynb, with the roster as the source of ids. "
+                    "Canvas zip entries are named <lastnamefirstname>[_LATE]_<user id>_<submission id>_<file>; Moodle "
+                    "entries <Full Name>_<id>_assignsubmission_file_<file>. Unmatched, duplicate, late, missing and "
+                    "ignored files are listed and written to OUT/collect-report.csv.")
+    collect.add_argument("sources", nargs="*", help="Canvas or Moodle submissions zip(s), or folders of notebooks")
+    collect.add_argument("--roster", required=True, help="CSV with columns id,name,email (optional canvas_id, hub_user)")
+    collect.add_argument("--out", required=True, help="folder to write (a new one, or one collect wrote before)")
+    collect.add_argument("--lesson", default="", help="the lesson of this assignment, for notebooks whose name and "
+                                                      "metadata do not say (e.g. 03-february-failure)")
+    collect.add_argument("--deadline", default="", help="e.g. 2026-11-20T23:59 (local time) or with a zone; later "
+                                                        "files are collected and listed as late")
+    collect.add_argument("--format", default="auto", choices=("auto", "canvas", "moodle", "folder"),
+                         help="kind of the sources (default: recognised from the file names)")
+    collect.add_argument("--hub-homes", default=None, help="a JupyterHub's home folders (e.g. /home): collect "
+                                                           "<home>/<course folder>/exercises/*.ipynb")
+    collect.add_argument("--course-folder", default="", help="the course's folder in each home (nbgitpuller's targetpath)")
+    collect.add_argument("--release", default=None, help="course or release folder (default: this course)")
+    collect.set_defaults(run=_collect)
+    ret = verbs.add_parser("return", help="copy each student's HTML feedback into their course folder on a JupyterHub")
+    ret.add_argument("feedback", help="the feedback folder `grade` wrote")
+    ret.add_argument("--hub-homes", required=True, help="the hub's home folders (e.g. /home)")
+    ret.add_argument("--course-folder", required=True, help="the course's folder in each home; the page goes to "
+                                                            "<home>/<course folder>/feedback/feedback.html")
+    ret.add_argument("--roster", default=None, help="roster CSV (its hub_user or email column finds homes not named by id)")
+    ret.set_defaults(run=_return)
+    export = verbs.add_parser("export", help="the gradebook as a wide CSV and as Canvas or Moodle import files")
+    export.add_argument("gradebook", help="gradebook.csv written by grade")
+    export.add_argument("--roster", default=None, help="roster CSV (needed for --canvas and --moodle; adds names)")
+    export.add_argument("--wide", default=None, help="write one row per student, a column per lesson, and the total")
+    export.add_argument("--canvas", default=None, help="write a Canvas gradebook import CSV")
+    export.add_argument("--moodle", default=None, help="write a Moodle 'Import grades from CSV' file")
+    export.set_defaults(run=_export)
+    report = verbs.add_parser("report", help="one offline HTML page on how the class did, with its misconceptions")
+    report.add_argument("gradebook", help="gradebook.csv written by grade")
+    report.add_argument("--out", default="class-report.html", help="page to write (default class-report.html)")
+    report.add_argument("--lessons-url", default=None, help="address of the lessons folder for the section links, e.g. "
+                                                            "http://localhost:8888/lab/tree/lessons/ (default: a "
+                                                            "relative link to this course's lessons/)")
+    report.set_defaults(run=_report)
     links = verbs.add_parser("links", help="Binder and JupyterHub (nbgitpuller) links for every notebook")
     links.add_argument("--repo", required=True, help="GitHub OWNER/NAME, or a git URL for a hub")
     links.add_argument("--ref", default="main", help="branch, tag or commit (default main)")

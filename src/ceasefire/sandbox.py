@@ -1,11 +1,26 @@
 """The grader's worker: runs ONE submitted notebook in its own process and reports plain data.
 
-Started by ceasefire.grade as `python -m ceasefire.sandbox SPEC.json`, with CPU, memory and file-size
-limits already set on the process and a wall-clock limit kept by the parent. It executes the code cells
-in order (an error in one cell does not stop the next), writes one JSON line per event to the events
-file (which cell is running, which answers were given, which cells failed) and never scores anything:
-scoring happens in the parent, outside this process, so nothing a student's code does here (redefining
-`check`, patching the package, printing "correct") can change a score.
+Started by ceasefire.grade as `python -m ceasefire.sandbox SPEC.json` in a session of its own; the first
+thing it does is set its own CPU, memory, file-size and core-dump limits from the spec (the parent keeps
+the wall-clock limit). No `preexec_fn`: the grader starts workers from threads.
+
+Cells run the way a Jupyter kernel runs them: through IPython's own cell execution (an InteractiveShell,
+driven as ipykernel drives it, inside a running asyncio loop), so `display()`, line and cell magics,
+top-level `await`, `get_ipython()`, `obj?`, `_`/`Out` history and the last-expression display behave as in
+the student's JupyterLab. Two things a kernel would do are not done when grading: shell commands
+(`!cmd`, `%sx`, `%%bash` ...) and package installs (`%pip`, `%conda` ...). They are reported as skipped
+and the rest of the cell still runs. Rich output is not rendered (nobody sees it); an error in a cell is
+recorded and does not stop the next cell, as with nbclient's `allow_errors`.
+
+For speed the grader starts one fork server per run (`python -m ceasefire.sandbox --serve`): it imports
+what every worker needs once, single-threaded, and forks one worker per submission; the fork makes itself a
+session leader, sets its limits and environment, and runs as above. The server reports each worker's exit
+status to the grader, and on end of input (the grader gone) kills the workers it still has.
+
+The worker writes one JSON line per event to the events file (which cell is running, which answers were
+given, which cells failed, what was skipped) and never scores anything: scoring happens in the parent,
+outside this process, so nothing a student's code does here (redefining `check`, patching the package,
+printing "correct") can change a score. Answers travel as plain JSON (ceasefire.plain).
 
 An audit hook, installed before any student code runs, refuses to open files outside the working copy
 for writing, to read the instructor's solutions, to start processes and to open network connections.
@@ -14,16 +29,25 @@ with ctypes could get around an audit hook; the OS limits still hold. Run the gr
 user account for stronger isolation.)
 """
 
-import datetime as dt
 import json
-import math
 import os
-import re
+import resource
 import sys
 
-MAX_TEXT = 100_000
-MAX_ITEMS = 2_000
-MAGIC = re.compile(r"^\s*[%!]", re.M)
+# Commands a kernel would hand to the operating system. Not run when grading, reported instead.
+SKIPPED_LINE_MAGICS = ("pip", "conda", "mamba", "micromamba", "uv", "sx", "system", "edit")
+SKIPPED_CELL_MAGICS = ("bash", "sh", "script", "perl", "ruby", "python", "python2", "python3", "pypy", "sx",
+                       "system")
+
+
+def apply_limits(limits):
+    """CPU, address-space, file-size and core-dump limits on this process (and anything it starts)."""
+    memory = int(limits["memory_mb"]) * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (int(limits["cpu_seconds"]), int(limits["cpu_seconds"]) + 5))
+    size = int(limits["file_mb"]) * 2**20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 class _Sink:
@@ -41,57 +65,6 @@ class _Sink:
 
     def isatty(self):
         return False
-
-
-def to_plain(value, depth=0):
-    """A JSON-able copy of an answer. Anything unusual becomes a tagged placeholder, never an error."""
-    if depth > 6:
-        return {"__type__": "deeply nested object"}
-    if value is None or isinstance(value, (bool, int, str)):
-        return value[:MAX_TEXT] + ("\u2026" if len(value) > MAX_TEXT else "") if isinstance(value, str) else value
-    if value is Ellipsis:
-        return {"__ellipsis__": True}
-    if isinstance(value, float):
-        return value if math.isfinite(value) else {"__float__": repr(value)}
-    if isinstance(value, (dt.date, dt.datetime)):
-        return {"__date__": value.isoformat()}
-    kind = type(value).__name__
-    module = type(value).__module__ or ""
-    if kind == "Timestamp":
-        return {"__date__": value.isoformat()}
-    if kind == "Period":
-        return {"__period__": str(value)}
-    if "datetime64" in kind:
-        return {"__date__": str(value)}
-    if module.startswith("plotly") and hasattr(value, "data") and hasattr(value, "layout"):
-        return {"__figure__": _figure_plain(value, depth)}
-    if hasattr(value, "observe") and hasattr(value, "value") and hasattr(value, "keys"):   # an ipywidget
-        return {"__widget__": to_plain(value.value, depth + 1)}
-    if kind == "DataFrame":
-        return {"__type__": "DataFrame"}
-    if kind == "Series":
-        return {"__series__": {str(k): to_plain(v, depth + 1) for k, v in list(value.to_dict().items())[:MAX_ITEMS]}}
-    if hasattr(value, "item") and getattr(value, "size", None) == 1:
-        try:
-            return to_plain(value.item(), depth + 1)
-        except Exception:   # noqa: BLE001
-            return {"__type__": kind}
-    if isinstance(value, dict):
-        return {"__dict__": [[to_plain(k, depth + 1), to_plain(v, depth + 1)] for k, v in list(value.items())[:MAX_ITEMS]]}
-    if isinstance(value, (list, tuple, set, frozenset)) or kind in ("ndarray", "Index"):
-        items = list(value)[:MAX_ITEMS]
-        return {"__list__": [to_plain(v, depth + 1) for v in items], "__kind__": "set" if isinstance(value, (set, frozenset)) else "list"}
-    return {"__type__": kind}
-
-
-def _figure_plain(fig, depth):
-    """What the figure check reads, as plain data: each trace's type and x/y values, the axis titles."""
-    def values(seq):
-        return [] if seq is None else [to_plain(v, depth + 2) for v in list(seq)[:MAX_ITEMS]]
-    traces = [{"type": trace.type, "x": values(getattr(trace, "x", None)), "y": values(getattr(trace, "y", None))}
-              for trace in list(fig.data)[:20]]
-    layout = {axis: {"title": {"text": str(getattr(fig.layout, axis).title.text or "")[:200]}} for axis in ("xaxis", "yaxis")}
-    return {"data": traces, "layout": layout}
 
 
 def _install_guard(workdir, forbidden):
@@ -123,7 +96,128 @@ def _install_guard(workdir, forbidden):
     sys.addaudithook(guard)
 
 
+def make_shell(emit, current):
+    """An IPython shell set up as ipykernel sets up its own, minus the operating system and the rendering.
+
+    `current()` says which cell is running, for the skipped-command events."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.text import SList
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"   # history works (In, Out, %history); nothing on disk
+    config.InteractiveShell.colors = "nocolor"
+    shell = InteractiveShell.instance(config=config)
+
+    def skipped(command):
+        emit(event="skipped", index=current(), command=str(command)[:200])
+
+    def system(cmd, *args, **kwargs):
+        skipped(f"!{cmd}")
+
+    def getoutput(cmd, *args, **kwargs):
+        skipped(f"!{cmd}")
+        return SList()
+
+    shell.system = shell.system_piped = shell.system_raw = system
+    shell.getoutput = getoutput
+    magics = shell.magics_manager.magics
+    for name in SKIPPED_LINE_MAGICS:
+        magics["line"][name] = (lambda name: lambda line="", *a, **k: skipped(f"%{name} {line}".strip()))(name)
+    for name in SKIPPED_CELL_MAGICS:
+        magics["cell"][name] = (lambda name: lambda line="", cell="", *a, **k: skipped(f"%%{name} {line}".strip()))(name)
+    # `obj?` and %pinfo page their text; the kernel sends it to the front end, the grader drops it.
+    shell.set_hook("show_in_pager", lambda self, *args, **kwargs: None, priority=99)
+    # Rich output is computed for the front end only: nobody sees it here. `_`, `Out` and the
+    # last-expression display still run (the display hook stores results whatever the format).
+    shell.display_formatter.format = lambda obj, include=None, exclude=None: ({}, {})
+
+    def showtraceback(*args, **kwargs):   # the error is recorded from the cell's result instead
+        sys.last_type, sys.last_value, sys.last_traceback = sys.exc_info()
+    shell.showtraceback = showtraceback
+    shell.showsyntaxerror = lambda *args, **kwargs: None
+    shell.showindentationerror = lambda *args, **kwargs: None
+    return shell
+
+
+async def run_cell(shell, source):
+    """One cell, as ipykernel's do_execute runs it: asynchronously when it has top-level await."""
+    from IPython.core.interactiveshell import _asyncio_runner
+
+    preprocessing_exc_tuple = None
+    try:
+        transformed = shell.transform_cell(source)
+    except Exception:   # noqa: BLE001 - reported by run_cell_async as the kernel reports it
+        transformed, preprocessing_exc_tuple = source, sys.exc_info()
+    if shell.loop_runner is _asyncio_runner and shell.should_run_async(
+            source, transformed_cell=transformed, preprocessing_exc_tuple=preprocessing_exc_tuple):
+        result = None
+        try:
+            result = await shell.run_cell_async(source, store_history=True, silent=False, transformed_cell=transformed,
+                                                preprocessing_exc_tuple=preprocessing_exc_tuple)
+        finally:
+            shell.events.trigger("post_execute")
+            shell.events.trigger("post_run_cell", result)
+        return result
+    return shell.run_cell(source, store_history=True, silent=False)
+
+
+def _watch_checks(to_plain):
+    """Record what the course's `check` is given, as it is given: {question: plain answer} for the running cell.
+
+    The answer the student saw judged is the one `check(question, value)` received in the answer cell; it
+    is encoded at the call (a figure changed after the check does not count). A student who redefines
+    `check` records nothing; the answer is then read from the notebook's variables, as before."""
+    import functools
+
+    import ceasefire.checks as checks
+
+    seen = {}
+    real = checks.check
+
+    @functools.wraps(real)
+    def check(question_id, answer):
+        try:
+            seen[str(question_id)] = to_plain(answer)
+        except BaseException as exc:   # noqa: BLE001
+            seen[str(question_id)] = {"__type__": f"unreadable ({type(exc).__name__})"}
+        return real(question_id, answer)
+    checks.check = check
+    return seen
+
+
+def _answer(info, seen, namespace, error, to_plain):
+    """The plain answer of one answer cell: what `check` received in it; else, when the cell failed before its
+    check (the student saw an error, no verdict), nothing; else the value of the name it checks."""
+    if info["question"] in seen:
+        return seen[info["question"]]
+    if error is not None:
+        return to_plain(Ellipsis)
+    try:
+        return to_plain(answer_value(namespace, info["answer"]))
+    except BaseException as exc:   # noqa: BLE001
+        return {"__type__": f"unreadable ({type(exc).__name__})"}
+
+
+def answer_value(namespace, expression):
+    """The value of the expression a `check(question, expression)` line names: a name, a literal or an attribute."""
+    if expression.isidentifier():
+        return namespace.get(expression, Ellipsis)
+    import ast
+    try:
+        return ast.literal_eval(expression)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        pass
+    try:
+        return eval(compile(expression, "<answer>", "eval"), namespace)   # noqa: S307 - the student's own process
+    except BaseException:   # noqa: BLE001
+        return Ellipsis
+
+
 def run(spec):
+    apply_limits(spec["limits"])
+    if "" not in sys.path:
+        sys.path.insert(0, "")   # as in a kernel: the notebook's folder (the working directory) is importable
     events = open(spec["events"], "a", encoding="utf-8", buffering=1)
 
     def emit(**event):
@@ -132,39 +226,153 @@ def run(spec):
 
     # Import what answers need before the guard and before any student code: the student cannot
     # then swap these modules for the worker's own use.
+    import asyncio
     import pandas  # noqa: F401
     import plotly.io  # noqa: F401
     import ceasefire.checks  # noqa: F401
+    from ceasefire.plain import to_plain
+
+    plotly.io.show = lambda *args, **kwargs: None   # fig.show() renders for the front end only
+    running = {"index": None}
+    seen = _watch_checks(to_plain)
+    shell = make_shell(emit, lambda: running["index"])
     os.chdir(spec["workdir"])
     sys.stdout = sys.stderr = _Sink()
     _install_guard(spec["root"], spec["forbidden"])
-    namespace = {"__name__": "__main__"}
     answer_cells = {int(k): v for k, v in spec["answer_cells"].items()}
-    for index, source in spec["cells"]:
-        emit(event="cell", index=index, question=answer_cells.get(index, {}).get("question"))
-        if MAGIC.search(source):
-            source = MAGIC.sub("pass  # notebook magic removed by the grader: ", source)
-        info = answer_cells.get(index)
-        if info and not info.get("live"):
-            namespace.pop(info["answer"], None)   # an earlier question's answer must not count for this one
-        try:
-            exec(compile(source, f"<cell {index}>", "exec"), namespace)
-            error = None
-        except BaseException as exc:   # noqa: BLE001 - SystemExit and KeyboardInterrupt are student errors too
-            error = f"{type(exc).__name__}: {str(exc)[:200]}"
-            emit(event="error", index=index, error=error)
-        if info and not info.get("live"):
-            value = namespace.get(info["answer"], Ellipsis)
+
+    async def cells():
+        for index, source in spec["cells"]:
+            running["index"] = index
+            emit(event="cell", index=index, question=answer_cells.get(index, {}).get("question"))
+            info = answer_cells.get(index)
+            seen.clear()
             try:
-                plain = to_plain(value)
-            except BaseException as exc:   # noqa: BLE001
-                plain = {"__type__": f"unreadable ({type(exc).__name__})"}
-            emit(event="answer", question=info["question"], index=index, value=plain, cell_error=error)
+                result = await run_cell(shell, source)
+                failure = result.error_before_exec if result.error_before_exec is not None else result.error_in_exec
+            except BaseException as exc:   # noqa: BLE001 - SystemExit and KeyboardInterrupt are student errors too
+                failure = exc
+            error = None
+            if failure is not None:
+                error = f"{type(failure).__name__}: {str(failure)[:200]}"
+                emit(event="error", index=index, error=error)
+            if info and not info.get("live"):
+                emit(event="answer", question=info["question"], index=index, cell_error=error,
+                     value=_answer(info, seen, shell.user_ns, error, to_plain))
+
+    asyncio.run(cells())
     emit(event="done")
     events.close()
     os._exit(0)   # skip atexit handlers a student may have registered
 
 
+# ---- the fork server ------------------------------------------------------------------------------------
+
+# Imported once by the server, so that a worker starts with them loaded. None of them reads the course
+# root or the progress file at import time (both come from each worker's environment).
+PRELOAD = ("asyncio", "ast", "numpy", "pandas", "plotly.io", "plotly.graph_objects", "plotly.express", "ipywidgets",
+           "plotly.io._renderers", "plotly.basewidget", "plotly.graph_objs._figurewidget",
+           "IPython.core.interactiveshell", "IPython.utils.text", "traitlets.config", "ceasefire.checks",
+           "ceasefire.plain", "ceasefire.data")
+
+
+def serve():
+    """Read one JSON request per line on stdin ({id, spec, stderr, env, cwd}), fork a worker for each, write
+    {"started": id, "pid": pid} and later {"exited": pid, "code": returncode} (negative: the signal) on stdout."""
+    import importlib
+    import select
+    import signal
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:   # noqa: BLE001 - a worker imports it itself, as before
+            pass
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_read, False)
+    os.set_blocking(wake_write, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_write)
+    children, pending = set(), b""
+
+    def send(**message):
+        sys.stdout.write(json.dumps(message) + "\n")
+        sys.stdout.flush()
+
+    while True:
+        ready, _, _ = select.select([0, wake_read], [], [])
+        if wake_read in ready:
+            try:
+                os.read(wake_read, 4096)
+            except BlockingIOError:
+                pass
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            children.discard(pid)
+            send(exited=pid, code=os.waitstatus_to_exitcode(status))
+        if 0 not in ready:
+            continue
+        data = os.read(0, 1 << 16)
+        if not data:   # the grader is gone: so are its workers
+            for pid in children:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            os._exit(0)
+        pending += data
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            request = json.loads(line)
+            pid = os.fork()
+            if pid == 0:
+                _forked_worker(request, (wake_read, wake_write))
+            children.add(pid)
+            send(started=request["id"], pid=pid)
+
+
+def _forked_worker(request, server_fds):
+    """In the fork: leave the server's session, signals and pipes behind, take the request's environment, run."""
+    import signal
+    import tempfile
+    import traceback
+
+    try:
+        os.setsid()
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for fd in server_fds:
+            os.close(fd)
+        null = os.open(os.devnull, os.O_RDWR)
+        err = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(null, 0)
+        os.dup2(null, 1)
+        os.dup2(err, 2)
+        os.close(null)
+        os.close(err)
+        os.environ.update(request["env"])
+        tempfile.tempdir = None   # TMPDIR is this worker's own
+        os.chdir(request["cwd"])
+        with open(request["spec"], encoding="utf-8") as handle:
+            spec = json.load(handle)
+        run(spec)
+    except BaseException:   # noqa: BLE001
+        try:
+            traceback.print_exc()
+        except BaseException:   # noqa: BLE001
+            pass
+    finally:
+        os._exit(70)
+
+
 if __name__ == "__main__":
-    with open(sys.argv[1], encoding="utf-8") as handle:
-        run(json.load(handle))
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    else:
+        with open(sys.argv[1], encoding="utf-8") as handle:
+            run(json.load(handle))

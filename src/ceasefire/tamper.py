@@ -78,9 +78,11 @@ def compare_cells(released, submitted):
             j = scored[0][1]
             leftovers.remove(j)
             findings.append(f"{_label(cell, n)} was edited")
-            diff_parts.append("".join(difflib.unified_diff(
-                cell.source.splitlines(keepends=True), theirs[j][1].source.splitlines(keepends=True),
-                fromfile=f"released cell {n}", tofile=f"submitted cell {theirs[j][0]}")) + "\n")
+            # lines without their ends, joined here: a cell's last line has no newline, and difflib would glue
+            # its - and + versions onto one line
+            diff_parts.append("\n".join(difflib.unified_diff(
+                cell.source.splitlines(), theirs[j][1].source.splitlines(),
+                fromfile=f"released cell {n}", tofile=f"submitted cell {theirs[j][0]}", lineterm="")) + "\n")
         else:
             findings.append(f"{_label(cell, n)} was deleted")
             diff_parts.append(f"--- released cell {n}\n+++ (deleted)\n" +

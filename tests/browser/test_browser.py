@@ -38,7 +38,7 @@ else:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        PROBLEM = "the playwright package is missing; `make test` installs it (requirements/test.lock)"
+        PROBLEM = "the playwright package is missing; `python run.py test` installs it (requirements/test.lock)"
 if PROBLEM and not REQUIRED:
     pytest.skip(f"Browser tests skipped: {PROBLEM}", allow_module_level=True)
 
@@ -113,17 +113,13 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser_page(lab, tmp_path_factory):
+def browser_page(lab, tmp_path_factory, playwright_driver):
     """One Chromium page for the session: JupyterLab loads once and notebooks open in it one by one."""
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    context = L.launch(playwright, tmp_path_factory.mktemp("chromium-profile"))
+    context = L.launch(playwright_driver, tmp_path_factory.mktemp("chromium-profile"))
     context.set_default_timeout(30_000)
     page = context.pages[0] if context.pages else context.new_page()
     yield page
     context.close()
-    playwright.stop()
 
 
 @pytest.fixture()
