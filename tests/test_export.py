@@ -123,3 +123,16 @@ def test_the_export_columns_are_the_graders():
     from ceasefire import export as module
     from ceasefire import grade as grader
     assert module.GRADEBOOK_COLUMNS == grader.GRADEBOOK_COLUMNS
+
+
+def test_csv_text_writes_lists_and_dicts_alike_and_reads_back_with_required_columns(tmp_path):
+    from ceasefire import csvtext
+    as_lists = csvtext.text_of(["a", "b"], [[1, "x,y"]])
+    assert as_lists == csvtext.text_of(["a", "b"], [{"a": 1, "b": "x,y"}]) == 'a,b\n1,"x,y"\n'
+    path = tmp_path / "t.csv"
+    path.write_text(as_lists)
+    assert list(csvtext.open_rows(path, "table", ["a"])) == [{"a": "1", "b": "x,y"}]
+    with pytest.raises(CourseError, match="the table .* has no c column; name it"):
+        csvtext.open_rows(path, "table", ["a", "c"], "name it")
+    with pytest.raises(CourseError, match="cannot be read"):
+        csvtext.open_rows(tmp_path / "missing.csv", "table", ["a"])

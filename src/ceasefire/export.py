@@ -21,10 +21,9 @@
 Every file is UTF-8 with a header line; scores use a dot as the decimal mark.
 """
 
-import csv
-import io
 from pathlib import Path
 
+from ceasefire import csvtext
 from ceasefire.errors import CourseError
 
 NEEDED = ("student", "lesson", "question", "score", "max", "status")
@@ -34,16 +33,9 @@ GRADEBOOK_COLUMNS = ("student", "submission", "lesson", "question", "score", "ma
 
 def read_gradebook(path: Path):
     """The gradebook's rows; a clear message if the file is not a gradebook written by `ceasefire grade`."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CourseError(f"the gradebook {path} cannot be read ({exc.strerror}).") from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in NEEDED if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CourseError(f"{path} is not a gradebook written by `ceasefire grade`: it has no "
-                          f"{', '.join(missing)} column (expected {','.join(GRADEBOOK_COLUMNS)}).")
+    reader = csvtext.open_rows(path, "gradebook", NEEDED,
+                               "it is not a gradebook written by `ceasefire grade` "
+                               f"(expected {','.join(GRADEBOOK_COLUMNS)})")
     rows = []
     for line, row in enumerate(reader, start=2):
         try:
@@ -91,11 +83,7 @@ def _students(rows, roster):
 
 
 def _csv(header, body) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(body)
-    return buffer.getvalue()
+    return csvtext.text_of(header, body)
 
 
 def wide(rows, roster=None) -> str:

@@ -16,13 +16,12 @@ the instructor to mark, and the marks file that `grade` reads back into the grad
 The rubric is read from instructors/README.md ("Reflections: rubrics"), the one place it is written.
 """
 
-import csv
 import html
-import io
 import re
 import shutil
 from pathlib import Path
 
+from ceasefire import csvtext
 from ceasefire.errors import CourseError
 
 REFLECTION_MAX = 4
@@ -92,16 +91,8 @@ def rubric(readme: Path = README):
 def read_marks(path: Path, submissions) -> dict:
     """{(student, lesson): (points or None, comment)} from a marks CSV. `submissions` is the set of
     (student, lesson) graded; a row naming anything else is an error with the line number."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CourseError(f"the marks file {path} cannot be read ({exc.strerror}).") from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("student", "lesson", "points") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CourseError(f"the marks file {path} has no {', '.join(missing)} column; its first line must be: "
-                          + ",".join(MARKS_COLUMNS))
+    reader = csvtext.open_rows(path, "marks file", ("student", "lesson", "points"),
+                               "its first line must be: " + ",".join(MARKS_COLUMNS))
     marks, problems = {}, []
     for line, row in enumerate(reader, start=2):
         student, lesson = (row.get("student") or "").strip(), (row.get("lesson") or "").strip()
@@ -152,11 +143,7 @@ def reflection_rows(results, marks: dict):
 
 
 def _marks_csv(rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=MARKS_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csvtext.text_of(MARKS_COLUMNS, rows)
 
 
 def write_reflections(results, folder: Path, marks: dict, write, questions: dict | None = None):

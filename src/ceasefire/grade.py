@@ -33,6 +33,7 @@ import nbformat
 from ceasefire import __version__
 from ceasefire.assign import answer_cell_metadata
 from ceasefire.checks import evaluate
+from ceasefire import csvtext
 from ceasefire.errors import CourseError
 from ceasefire.keys import KEYS_FILE, load_keys
 from ceasefire.plain import from_plain  # noqa: F401 - also part of this module's API
@@ -416,11 +417,7 @@ def _atomic_write(path: Path, text: str):
 
 
 def _rows_csv(rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=GRADEBOOK_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csvtext.text_of(GRADEBOOK_COLUMNS, rows)
 
 
 def summary_rows(rows):
