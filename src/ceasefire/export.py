@@ -82,10 +82,6 @@ def _students(rows, roster):
     return sorted(names)
 
 
-def _csv(header, body) -> str:
-    return csvtext.text_of(header, body)
-
-
 def wide(rows, roster=None) -> str:
     points, maxima = lesson_points(rows)
     lessons = sorted(maxima)
@@ -97,7 +93,7 @@ def wide(rows, roster=None) -> str:
         body.append([student, entry.get("name", ""), entry.get("email", "")]
                     + [_fmt(got[l]) if l in got else "" for l in lessons]
                     + [_fmt(sum(got.values())), _fmt(sum(maxima.values()))])
-    return _csv(header, body)
+    return csvtext.text_of(header, body)
 
 
 def lesson_titles(lessons):
@@ -127,7 +123,7 @@ def canvas(rows, roster) -> str:
         got = points.get(student, {})
         body.append([name, entry.get("canvas_id", ""), student, entry.get("email", ""), entry.get("section", "")]
                     + [_fmt(got[l]) if l in got else "" for l in lessons])
-    return _csv(header, body)
+    return csvtext.text_of(header, body)
 
 
 def moodle(rows, roster) -> str:
@@ -148,7 +144,7 @@ def moodle(rows, roster) -> str:
         for lesson in lessons:
             line += [_fmt(got[lesson]) if lesson in got else "", comments.get((student, lesson), "")]
         body.append(line)
-    return _csv(header, body)
+    return csvtext.text_of(header, body)
 
 
 def export(gradebook: Path, roster_path: Path | None = None, wide_path=None, canvas_path=None, moodle_path=None):

@@ -66,6 +66,19 @@ class BrowserUnavailable(RuntimeError):
     pass
 
 
+def browser_problem():
+    """(required, problem): whether a missing browser is a failure here (CI sets CEASEFIRE_REQUIRE_BROWSER=1),
+    and why the browser tests cannot run (None when they can)."""
+    required = os.environ.get(REQUIRE_ENV) == "1"
+    if not CHROMIUM.exists():
+        return required, chromium_missing_message()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return required, "the playwright package is missing; `python run.py test` installs it (requirements/test.lock)"
+    return required, None
+
+
 def chromium_missing_message():
     return f"{CHROMIUM} not found; {ENABLE_HINT}"
 

@@ -20,7 +20,6 @@ import ast
 import concurrent.futures
 import datetime
 import json
-import os
 import re
 import time
 
@@ -30,15 +29,7 @@ import yaml
 
 import lab as L
 
-REQUIRED = os.environ.get(L.REQUIRE_ENV) == "1"
-PROBLEM = None
-if not L.CHROMIUM.exists():
-    PROBLEM = L.chromium_missing_message()
-else:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        PROBLEM = "the playwright package is missing; `python run.py test` installs it (requirements/test.lock)"
+REQUIRED, PROBLEM = L.browser_problem()
 if PROBLEM and not REQUIRED:
     pytest.skip(f"Browser tests skipped: {PROBLEM}", allow_module_level=True)
 

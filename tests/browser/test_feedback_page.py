@@ -9,22 +9,13 @@ answer in the misconception figure). Screenshots go to artifacts/browser/.
 
 import functools
 import http.server
-import os
 import threading
 
 import pytest
 
 import lab as L
 
-REQUIRED = os.environ.get(L.REQUIRE_ENV) == "1"
-PROBLEM = None
-if not L.CHROMIUM.exists():
-    PROBLEM = L.chromium_missing_message()
-else:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        PROBLEM = "the playwright package is missing; `make test` installs it (requirements/test.lock)"
+REQUIRED, PROBLEM = L.browser_problem()
 if PROBLEM and not REQUIRED:
     pytest.skip(f"Browser tests skipped: {PROBLEM}", allow_module_level=True)
 
