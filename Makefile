@@ -31,7 +31,7 @@ setup:
 
 ## make data: re-derive data/ tables from the raw files in ../shared/data
 data: setup
-	$(BIN)/python -m ceasefire.derive --shared $(SHARED_DATA) --out data
+	$(BIN)/python tools/derive.py --shared $(SHARED_DATA) --out data
 
 ## make readme: refresh the README's lesson table from course.yml
 readme: setup

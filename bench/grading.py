@@ -38,7 +38,7 @@ def build(folder: Path, per_lesson: int):
 
 
 def time_grade(paths, scratch: Path, jobs: int = 2) -> float:
-    command = [sys.executable, "-m", "ceasefire.cli", "grade", *map(str, paths), "--jobs", str(jobs),
+    command = [sys.executable, "-m", "ceasefire.instructor.cli", "grade", *map(str, paths), "--jobs", str(jobs),
                "--out", str(scratch / "gradebook.csv"), "--feedback", str(scratch / "feedback")]
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)

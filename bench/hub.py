@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from hub_class import BRANCH, COURSE_FOLDER, Class, install_proxy, memory, missing_tools  # noqa: E402
 
-from ceasefire.links import hub_link  # noqa: E402
+from ceasefire.instructor.links import hub_link  # noqa: E402
 
 FOLDER = COURSE_FOLDER
 

@@ -6,7 +6,7 @@
    cell <= 100 ms, nbval <= 25 s.
 1. Wall time to execute every course notebook top to bottom in a fresh kernel (what a student's
    "Restart and Run All" costs, plus kernel start-up), per notebook and in total.
-2. Latency of one answer check (`ceasefire.checks.evaluate`), right and wrong answers of every question.
+2. Latency of one answer check (`ceasefire.checking.checks.evaluate`), right and wrong answers of every question.
 4. Grading throughput: the same class of correct submissions graded with one and with two workers.
 3. Widget callback latency in a real kernel: for every widget a lesson shows, the first control found in
    it is moved through its values; milliseconds from setting the value to the callback having updated
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from ceasefire.manifest import load_course
-from ceasefire.notebooks import cell_seconds, course_notebooks, execute
+from ceasefire.instructor.notebooks import cell_seconds, course_notebooks, execute
 
 SECTIONS = ("cells", "nbval", "notebooks", "checks", "widgets", "grading")
 
@@ -69,8 +69,8 @@ def time_notebooks(repeat: int):
 
 def check_latency(rounds: int = 200):
     """Median and 95th-percentile milliseconds of one evaluate() call over every question's answers."""
-    from ceasefire.keys import read_plain
-    from ceasefire.checks import evaluate
+    from ceasefire.checking.keys import read_plain
+    from ceasefire.checking.checks import evaluate
     import plotly.graph_objects as go
 
     plain = read_plain(Path("solutions/keys.yml"))
@@ -161,7 +161,7 @@ def grading_throughput(students: int = 8):
     sys.path.insert(0, str(Path("tests").resolve()))
     from adversarial import LESSON, filled  # the test suite's submission builder
     import nbformat
-    from ceasefire.grade import Limits, grade
+    from ceasefire.instructor.grade import Limits, grade
 
     out = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -96,9 +96,9 @@ def builders():
         return _bytes(nb)
 
     def package_patched():
-        code = ("import ceasefire.checks, ceasefire.keys\n"
-                "ceasefire.checks.evaluate = lambda *a: ceasefire.checks.Feedback('x', 'correct', 'ok', 1.0)\n"
-                "ceasefire.keys.digest = lambda *a: 'same'\n")
+        code = ("import ceasefire.checking.checks, ceasefire.checking.keys\n"
+                "ceasefire.checking.checks.evaluate = lambda *a: ceasefire.checking.checks.Feedback('x', 'correct', 'ok', 1.0)\n"
+                "ceasefire.checking.keys.digest = lambda *a: 'same'\n")
         return _bytes(filled(**{"q03.2": code + 'answer = 1\ncheck("q03.2", answer)'}))
 
     def wrong_types():

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from adversarial import LESSON, filled
-from ceasefire.grade import Limits, grade
+from ceasefire.instructor.grade import Limits, grade
 from conftest import ROOT
 
 ROSTER = [  # id, name, email

@@ -1,5 +1,5 @@
 """Lesson 05 helpers: the day-by-day aftermath of September 2016, periods, the explorer widget and
-the judgement table (ceasefire.aftermath)."""
+the judgement table (ceasefire.lessons.lesson05_aftermath)."""
 
 import json
 
@@ -7,8 +7,9 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from ceasefire import aftermath, data, display
-from ceasefire.aftermath import AftermathExplorer
+from ceasefire import data, display
+from ceasefire.lessons import lesson05_aftermath as aftermath
+from ceasefire.lessons.lesson05_aftermath import AftermathExplorer
 from ceasefire.errors import CourseError
 
 DEATHS = data.deaths_daily()

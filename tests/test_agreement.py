@@ -4,7 +4,8 @@ the timeline explorer of the arrangement."""
 import pandas as pd
 import pytest
 
-from ceasefire import agreement, data
+from ceasefire import data
+from ceasefire.lessons import lesson02_agreement as agreement
 from ceasefire.data import ENFORCEMENT, EVENT_CATEGORIES
 from ceasefire.display import description_of
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ceasefire import article
+from ceasefire.display import article
 from ceasefire.errors import CourseError
 
 

@@ -6,9 +6,9 @@ import re
 import nbformat
 import pytest
 
-from ceasefire.assign import exercise_from_solution, exercise_source, stale
+from ceasefire.instructor.assign import exercise_from_solution, exercise_source, stale
 from ceasefire.errors import CourseError
-from ceasefire.keys import read_plain
+from ceasefire.checking.keys import read_plain
 from conftest import ROOT
 
 PLAIN = read_plain(ROOT / "solutions" / "keys.yml")

@@ -6,7 +6,7 @@ edits in the working folder neither help nor hurt).
    rebuild the environment), and run postBuild. Content providers are limited to Local and Git by a
    config file (the defaults probe the internet). We assert on key lines, never on the whole file: it
    holds host paths.
-2. repo2docker lets most environment.yml mistakes through; ceasefire.environment.lint_environment
+2. repo2docker lets most environment.yml mistakes through; tools/binder_environment.py (lint_environment)
    catches them (unit tests in tests/test_environment.py), and here it must pass on the committed file.
 3. The stand-in for the conda build: the environment's pip section, then postBuild, in a FRESH virtual
    environment, which must import the package and execute lessons/00-start-here.ipynb.
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ceasefire.environment import lint_environment
+from binder_environment import lint_environment
 from hub_class import BIN, ROOT, git, skip_or_fail
 
 R2D_CONFIG = """\

@@ -5,8 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from ceasefire import casualties, data, display
-from ceasefire.casualties import RateConverter, RateError
+from ceasefire import data, display
+from ceasefire.lessons import lesson03_casualties as casualties
+from ceasefire.lessons.lesson03_casualties import RateConverter, RateError
 from ceasefire.errors import CourseError
 
 TIMELINE = data.timeline()

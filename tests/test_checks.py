@@ -12,9 +12,10 @@ import plotly.graph_objects as go
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ceasefire import answers, data
-from ceasefire.checks import STATUSES, evaluate, watch
-from ceasefire.keys import KEYS_FILE, compile_keys, read_plain, render
+from ceasefire import data
+from ceasefire.checking import answers
+from ceasefire.checking.checks import STATUSES, evaluate, watch
+from ceasefire.checking.keys import KEYS_FILE, compile_keys, read_plain, render
 from ceasefire.manifest import load_course
 from conftest import ROOT
 

@@ -1,7 +1,7 @@
 """`ceasefire collect`: LMS zips, hub homes and folders into the layout `grade` reads, with every file
 accounted for (collected, late, duplicate, unmatched, missing, ignored, not started).
 
-The zips are built here with the names each LMS gives its files, as documented in ceasefire.collect:
+The zips are built here with the names each LMS gives its files, as documented in ceasefire.instructor.collect:
   Canvas  lovelaceada_4211_90210_03-february-failure.ipynb   (<lastnamefirstname>_<user id>_<submission id>_<file>)
           okriben_LATE_4212_90211_03-february-failure.ipynb  (_LATE: Canvas counted it late)
           diazcleo_4213_90299_03-february-failure-1.ipynb    (-1: a second upload of the same file name)
@@ -21,9 +21,9 @@ import nbformat
 import pytest
 
 from adversarial import LESSON, filled
-from ceasefire.collect import collect, load_roster, name_keys, parse_deadline
+from ceasefire.instructor.collect import collect, load_roster, name_keys, parse_deadline
 from ceasefire.errors import CourseError
-from ceasefire.grade import lesson_of, read_submission, student_of
+from ceasefire.instructor.grade import lesson_of, read_submission, student_of
 from conftest import ROOT
 from instructor_class import write_roster
 
@@ -225,7 +225,7 @@ def test_bad_inputs(tmp_path, roster):
 
 
 def _cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "ceasefire.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ceasefire.instructor.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, timeout=120)
 
 

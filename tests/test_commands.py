@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from ceasefire import cli
+from ceasefire.instructor import cli
 from conftest import ROOT, SHARED
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

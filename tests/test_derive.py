@@ -1,10 +1,11 @@
-"""The derived tables are what ceasefire.derive makes from ../shared/data, and the geometry is sound."""
+"""The derived tables are what tools/derive.py makes from ../shared/data, and the geometry is sound."""
 
 import json
 
 import pytest
 
-from ceasefire import data, derive
+import derive
+from ceasefire import data
 from conftest import ROOT, SHARED
 
 SHARED_DATA = SHARED / "data"

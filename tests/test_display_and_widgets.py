@@ -6,9 +6,14 @@ import IPython.display
 import plotly.io as pio
 import pytest
 
-from ceasefire import aftermath, agreement, casualties, data, display, figures, interests
+from ceasefire import data, display
+from ceasefire.lessons import lesson05_aftermath as aftermath
+from ceasefire.lessons import lesson02_agreement as agreement
+from ceasefire.lessons import lesson03_casualties as casualties
+from ceasefire.display import timeline as figures
+from ceasefire.lessons import lesson04_interests as interests
 from ceasefire.errors import CourseError
-from ceasefire.widgets import TimelineExplorer
+from ceasefire.display.explorer import TimelineExplorer
 
 TIMELINE = data.timeline()
 SOURCES = data.sources()

@@ -6,8 +6,9 @@ import time
 import numpy as np
 import pytest
 
-from ceasefire import display, durability
-from ceasefire.durability import DurabilityError, DurabilityExplorer, simulate
+from ceasefire import display
+from ceasefire.lessons import lesson03_durability as durability
+from ceasefire.lessons.lesson03_durability import DurabilityError, DurabilityExplorer, simulate
 from ceasefire.errors import CourseError
 
 

@@ -2,7 +2,7 @@
 
 import yaml
 
-from ceasefire.environment import (drift, environment_pins, normalise, parse_lock, render_environment_yml)
+from binder_environment import (drift, environment_pins, normalise, parse_lock, render_environment_yml)
 from conftest import ROOT
 
 LOCK = (ROOT / "requirements" / "course.lock").read_text()
@@ -57,7 +57,7 @@ def test_lock_parser_rejects_loose_lines():
 
 # --- lint_environment: the environment.yml mistakes `repo2docker --no-build` lets through --------------
 
-from ceasefire.environment import lint_environment  # noqa: E402
+from binder_environment import lint_environment  # noqa: E402
 
 GOOD = "channels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n      - plotly==7.1.0\n"
 

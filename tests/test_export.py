@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from ceasefire.collect import load_roster
+from ceasefire.instructor.collect import load_roster
 from ceasefire.errors import CourseError
-from ceasefire.export import canvas, export, moodle, read_gradebook, wide
-from ceasefire.export import GRADEBOOK_COLUMNS
+from ceasefire.instructor.export import canvas, export, moodle, read_gradebook, wide
+from ceasefire.instructor.export import GRADEBOOK_COLUMNS
 from conftest import ROOT
 from instructor_class import write_roster
 
@@ -107,26 +107,26 @@ def test_an_old_gradebook_without_the_hint_column_still_reads(tmp_path):
 
 
 def test_command_line_writes_all_three(gradebook, roster, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "ceasefire.cli", "export", str(gradebook), "--roster", str(roster),
+    result = subprocess.run([sys.executable, "-m", "ceasefire.instructor.cli", "export", str(gradebook), "--roster", str(roster),
                              "--wide", str(tmp_path / "w.csv"), "--canvas", str(tmp_path / "c.csv"),
                              "--moodle", str(tmp_path / "m.csv")], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "wide: " in result.stdout and "(3 rows)" in result.stdout
     assert (tmp_path / "c.csv").read_text().startswith("Student,ID,SIS User ID")
-    result = subprocess.run([sys.executable, "-m", "ceasefire.cli", "export", str(gradebook)], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "ceasefire.instructor.cli", "export", str(gradebook)], capture_output=True,
                             text=True, cwd=ROOT)
     assert result.returncode == 1 and "say which file to write" in result.stderr and "Traceback" not in result.stderr
     assert export(gradebook, None, wide_path=tmp_path / "x.csv")[0][2] == 2
 
 
 def test_the_export_columns_are_the_graders():
-    from ceasefire import export as module
-    from ceasefire import grade as grader
+    from ceasefire.instructor import export as module
+    from ceasefire.instructor import grade as grader
     assert module.GRADEBOOK_COLUMNS == grader.GRADEBOOK_COLUMNS
 
 
 def test_csv_text_writes_lists_and_dicts_alike_and_reads_back_with_required_columns(tmp_path):
-    from ceasefire import csvtext
+    from ceasefire.instructor import csvtext
     as_lists = csvtext.text_of(["a", "b"], [[1, "x,y"]])
     assert as_lists == csvtext.text_of(["a", "b"], [{"a": 1, "b": "x,y"}]) == 'a,b\n1,"x,y"\n'
     path = tmp_path / "t.csv"

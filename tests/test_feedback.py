@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from adversarial import LESSON, builders
-from ceasefire import feedback
+from ceasefire.instructor import feedback
 from ceasefire.errors import CourseError
-from ceasefire.keys import load_keys, read_plain
+from ceasefire.checking.keys import load_keys, read_plain
 from conftest import ROOT
 from instructor_class import REFLECTIONS, ROSTER, graded, submissions, write_roster
 from test_assign import _plain_forms
@@ -163,7 +163,7 @@ def test_a_marks_file_that_names_an_unknown_student_stops_grade_with_one_message
     marks = tmp_path / "marks.csv"
     marks.write_text("student,lesson,question,points,max,comment\nzed,03-february-failure,r03,3,4,\n")
     paths = sorted((cls["base"] / "submissions").glob("*/*.ipynb"))[:1]
-    result = subprocess.run([sys.executable, "-m", "ceasefire.cli", "grade", *map(str, paths), "--out",
+    result = subprocess.run([sys.executable, "-m", "ceasefire.instructor.cli", "grade", *map(str, paths), "--out",
                              str(tmp_path / "gb.csv"), "--feedback", str(tmp_path / "fb"), "--marks", str(marks)],
                             capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -181,7 +181,7 @@ def test_return_to_hub_homes(cls, tmp_path):
     assert (homes / "ada" / "ceasefire" / "feedback" / "feedback.html").read_text() == page(cls, "ada")
     assert (homes / "dwu" / "ceasefire" / "feedback" / "feedback.html").read_text() == page(cls, "dan")
     assert sorted(missing) == sorted(set(STUDENTS) - {"ada", "ben", "dan"})
-    result = subprocess.run([sys.executable, "-m", "ceasefire.cli", "return", str(cls["feedback"]), "--hub-homes",
+    result = subprocess.run([sys.executable, "-m", "ceasefire.instructor.cli", "return", str(cls["feedback"]), "--hub-homes",
                              str(homes), "--course-folder", "ceasefire", "--roster",
                              str(write_roster(tmp_path / "roster.csv"))], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "3 returned, 5 not found" in result.stdout

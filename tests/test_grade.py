@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from adversarial import LESSON, builders
-from ceasefire import grade as grade_module
-from ceasefire.grade import Limits, grade
-from ceasefire.keys import load_keys
+from ceasefire.instructor import grade as grade_module
+from ceasefire.instructor.grade import Limits, grade
+from ceasefire.checking.keys import load_keys
 from conftest import ROOT
 
 QUESTIONS = sorted(q for q, k in load_keys().items() if k["lesson"] == LESSON)
@@ -192,7 +192,7 @@ def test_a_grader_killed_midway_loses_nothing_already_graded(tmp_path):
         (folder / f"{LESSON}.ipynb").write_bytes(builders()["correct"]())
         paths.append(folder / f"{LESSON}.ipynb")
     out, parts = tmp_path / "gradebook.csv", tmp_path / "gradebook.csv.parts"
-    command = [sys.executable, "-m", "ceasefire.cli", "grade", *map(str, paths), "--out", str(out),
+    command = [sys.executable, "-m", "ceasefire.instructor.cli", "grade", *map(str, paths), "--out", str(out),
                "--feedback", str(tmp_path / "fb"), "--jobs", "1"]
     grader = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)

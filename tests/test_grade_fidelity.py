@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from ceasefire import grade as grade_module
-from ceasefire.grade import Limits, WorkerServer, _worker_env, run_in_sandbox, score, Result
-from ceasefire.keys import load_keys
+from ceasefire.instructor import grade as grade_module
+from ceasefire.instructor.grade import Limits, WorkerServer, _worker_env, run_in_sandbox, score, Result
+from ceasefire.checking.keys import load_keys
 from conftest import ROOT
 from submissions import filled
 

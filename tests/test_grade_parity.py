@@ -24,14 +24,14 @@ import nbclient.output_widget
 import nbformat
 import pytest
 
-from ceasefire import grade as grade_module
-from ceasefire.grade import Limits, grade
-from ceasefire.keys import load_keys, read_plain
+from ceasefire.instructor import grade as grade_module
+from ceasefire.instructor.grade import Limits, grade
+from ceasefire.checking.keys import load_keys, read_plain
 from conftest import ROOT
 from submissions import LESSONS, answer_indices, exercise, solution_parts
 
 # nbclient 0.11 can stall until its timeout on Output-widget cells (nbclient #311/#312): see
-# ceasefire.notebooks and the stack recipe. A finite timeout too, so a stall can never hang the suite.
+# ceasefire.instructor.notebooks and the stack recipe. A finite timeout too, so a stall can never hang the suite.
 nbclient.output_widget.OutputWidget.sync_state = lambda self: None
 CELL_TIMEOUT = 120
 KEYS = load_keys()

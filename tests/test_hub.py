@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ceasefire import cli
-from ceasefire.links import hub_link
+from ceasefire.instructor import cli
+from ceasefire.instructor.links import hub_link
 from hub_class import (BRANCH, COURSE_FOLDER, REPO_NAME, REQUIRE_ENV, Class, PullFailed, Student, git, install_proxy,
                        missing_tools, pull_api_path, read_pull_events, skip_or_fail)
 
@@ -155,7 +155,7 @@ def test_each_student_runs_start_here_and_an_answer_check_in_their_own_kernel(kl
         try:
             answer = ANSWERS[student.name][0]
             check = kernel.execute(
-                "import json, os, ceasefire\nfrom ceasefire.checks import check\nfrom ceasefire import progress\n"
+                "import json, os, ceasefire\nfrom ceasefire.checking.checks import check\nfrom ceasefire import progress\n"
                 f"feedback = check('q02.1', {answer!r})\n"
                 "print(json.dumps({'status': feedback.status, 'message': feedback.message, 'cwd': os.getcwd(), "
                 "'home': os.environ['HOME'], 'user': os.environ.get('JUPYTERHUB_USER'), "

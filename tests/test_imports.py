@@ -14,8 +14,10 @@ from conftest import ROOT
 COURSE = load_course(ROOT)
 READY = [lesson for lesson in COURSE.lessons if lesson.ready]
 FORBIDDEN = ("jsonschema", "nbformat", "plotly.io._renderers", "rfc3987_syntax", "lark")
-LESSON_MODULES = ("aftermath", "agreement", "article", "casualties", "course", "data", "display", "durability",
-                  "figures", "interests", "maps", "reading", "sourcing", "widgets", "checks", "progress")
+LESSON_MODULES = ("lessons.lesson05_aftermath", "lessons.lesson02_agreement", "display.article",
+                  "lessons.lesson03_casualties", "course", "data", "display", "lessons.lesson03_durability",
+                  "display.timeline", "lessons.lesson04_interests", "display.maps", "lessons.lesson01_reading",
+                  "data.sourcing", "display.explorer", "checking.checks", "checking.progress")
 
 # Runs in a fresh interpreter with an IPython shell, so display() goes through IPython's formatters as in a
 # kernel; prints the forbidden modules that got loaded.
@@ -50,8 +52,9 @@ def test_importing_lesson_modules_and_running_every_lessons_first_cell_loads_non
     for lesson in READY:
         nb = nbformat.read(ROOT / lesson.notebook, as_version=4)
         body += next(cell.source for cell in nb.cells if cell.cell_type == "code") + "\n"
-    body += ("from ceasefire import display as _display, figures as _figures, data as _data\n"
-             "_display.show(_figures.timeline_figure(_data.timeline()))\n")
+    body += ("from ceasefire import display as _display, data as _data\n"
+             "from ceasefire.display import timeline as _timeline\n"
+             "_display.show(_timeline.timeline_figure(_data.timeline()))\n")
     assert {(ROOT / lesson.notebook).parent for lesson in READY} == {ROOT / "lessons"}
     assert loaded(body, cwd=ROOT / "lessons") == []
 
@@ -60,7 +63,8 @@ def test_show_gives_exactly_the_mimetype_renderers_bundle():
     """show() builds the bundle itself; it must be what plotly's plotly_mimetype renderer gives."""
     import plotly.io as pio
 
-    from ceasefire import data, display, figures
+    from ceasefire import data, display
+    from ceasefire.display import timeline as figures
 
     fig = figures.timeline_figure(data.timeline())
     ours = display.mimebundle(fig)

@@ -6,11 +6,11 @@ import sys
 
 import pytest
 
-from ceasefire import cli
-from ceasefire.keys import read_plain
-from ceasefire.links import hub_link, links, repo_folder
+from ceasefire.instructor import cli
+from ceasefire.checking.keys import read_plain
+from ceasefire.instructor.links import hub_link, links, repo_folder
 from ceasefire.manifest import load_course
-from ceasefire.release import make_release
+from ceasefire.instructor.release import make_release
 from conftest import ROOT
 
 VERBS = ["readme", "data", "notebooks", "assign", "release", "grade", "links", "doctor"]
@@ -28,7 +28,7 @@ def test_release_has_what_students_need_and_no_solutions(release):
         assert (release / name).exists(), name
     assert not (release / "solutions").exists()
     assert not list(release.rglob("keys.yml")) and not list(release.rglob("*SOLUTION*"))
-    assert (release / "src" / "ceasefire" / "keys.json").exists()
+    assert (release / "src" / "ceasefire" / "checking" / "keys.json").exists()
     assert {p.name for p in (release / "exercises").glob("*.ipynb")} == {p.name for p in (ROOT / "exercises").glob("*.ipynb")}
 
 
@@ -81,7 +81,7 @@ def test_hub_links_accept_any_git_address():
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "ceasefire.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run([sys.executable, "-m", "ceasefire.instructor.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
 @pytest.mark.parametrize("verb", VERBS)
@@ -115,7 +115,7 @@ def test_doctor_reports_each_check():
 
 
 def test_doctor_flags_broken_data(tmp_path, monkeypatch):
-    from ceasefire import doctor
+    from ceasefire.instructor import doctor
     import shutil
     course = tmp_path / "course"
     shutil.copytree(ROOT / "data", course / "data")

@@ -1,6 +1,6 @@
 """Lesson 04 helpers: the interest matrix, its figures and widget, the bases map, the record split into
 events, findings and positions, the chemical-weapons record and the 'defer Assad' test
-(ceasefire.interests), and lesson 04's own data tables."""
+(ceasefire.lessons.lesson04_interests), and lesson 04's own data tables."""
 
 import json
 
@@ -8,9 +8,10 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from ceasefire import data, display, interests
+from ceasefire import data, display
+from ceasefire.lessons import lesson04_interests as interests
 from ceasefire.errors import CourseError
-from ceasefire.interests import InterestMatrix
+from ceasefire.lessons.lesson04_interests import InterestMatrix
 
 INTERESTS = data.interests()
 SOURCES = data.sources()

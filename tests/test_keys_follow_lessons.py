@@ -10,7 +10,8 @@ import re
 import nbformat
 import pytest
 
-from ceasefire import data, keys
+from ceasefire import data
+from ceasefire.checking import keys
 from ceasefire.manifest import load_course
 
 # What each bold label in a lesson asserts about the kind of the paragraphs it names.

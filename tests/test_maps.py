@@ -2,7 +2,9 @@
 
 import pytest
 
-from ceasefire import agreement, data, maps
+from ceasefire import data
+from ceasefire.lessons import lesson02_agreement as agreement
+from ceasefire.display import maps
 from ceasefire.display import FOCUS_LAND, LAND, description_of
 
 PLACES = data.places()

@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from ceasefire.notebooks import course_notebooks, strip
+from ceasefire.instructor.notebooks import course_notebooks, strip
 from conftest import ROOT
 
 NOTEBOOKS = course_notebooks(ROOT)

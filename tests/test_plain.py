@@ -1,4 +1,4 @@
-"""The worker's answer codec (ceasefire.plain): what crosses from the student's process to the grader.
+"""The worker's answer codec (ceasefire.instructor.plain): what crosses from the student's process to the grader.
 
 The rule: the checker gives the decoded answer the same verdict and score as the original, for every
 question's right, known wrong, blank and odd answers, in the shapes students really give them (numpy and
@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ceasefire import data
-from ceasefire.checks import evaluate, watch
-from ceasefire.keys import read_plain
-from ceasefire.plain import from_plain, to_plain
+from ceasefire.checking.checks import evaluate, watch
+from ceasefire.checking.keys import read_plain
+from ceasefire.instructor.plain import from_plain, to_plain
 from conftest import ROOT
 
 PLAIN = read_plain(ROOT / "solutions" / "keys.yml")

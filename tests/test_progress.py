@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from ceasefire import progress
-from ceasefire.checks import check
+from ceasefire.checking import progress
+from ceasefire.checking.checks import check
 
 
 def test_record_keeps_the_latest_result_and_counts_attempts(tmp_path):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from ceasefire import data, reading
+from ceasefire import data
+from ceasefire.lessons import lesson01_reading as reading
 from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, STATEMENT_KINDS
 from ceasefire.display import NEUTRAL, PALETTE, description_of
 
@@ -176,7 +177,7 @@ def test_slips_figure_counts_and_description():
 
 # ---- lesson 01 keys follow the lesson (content review, table 1D) ---------------------------------------
 
-from ceasefire.checks import evaluate    # noqa: E402
+from ceasefire.checking.checks import evaluate    # noqa: E402
 
 
 @pytest.mark.parametrize("answer", ["Jabhat Fateh al-Sham (JFS)", "JFS", "Jabhat Fath al-Sham", "jabhat fatah al sham",
@@ -201,7 +202,7 @@ def test_q01_3_asks_only_about_paragraphs_whose_kind_the_lessons_agree_on():
 
 
 def test_q01_4_hint_dates_the_announcement_around_midnight():
-    from ceasefire import keys
+    from ceasefire.checking import keys
     from ceasefire.manifest import load_course
     plain = keys.read_plain(load_course().root / "solutions" / "keys.yml")
     hints = {w["answer"]: w["hint"] for w in plain["q01.4"]["wrong"]}

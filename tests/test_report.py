@@ -9,10 +9,10 @@ import nbformat
 import pytest
 
 from ceasefire.errors import CourseError
-from ceasefire.export import read_gradebook
-from ceasefire.grade import GRADEBOOK_COLUMNS
-from ceasefire.keys import load_keys, read_plain
-from ceasefire.report import anchor, analyse, headline, report
+from ceasefire.instructor.export import read_gradebook
+from ceasefire.instructor.grade import GRADEBOOK_COLUMNS
+from ceasefire.checking.keys import load_keys, read_plain
+from ceasefire.instructor.report import anchor, analyse, headline, report
 from conftest import ROOT
 from instructor_class import HAND_COUNT, RIGHT, ROSTER, graded, submissions
 
@@ -25,7 +25,7 @@ def cls(tmp_path_factory):
     submissions(base)
     out, _, rows = graded(base)
     page = base / "class-report.html"
-    result = subprocess.run([sys.executable, "-m", "ceasefire.cli", "report", str(out), "--out", str(page)],
+    result = subprocess.run([sys.executable, "-m", "ceasefire.instructor.cli", "report", str(out), "--out", str(page)],
                             capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     return {"out": out, "rows": rows, "page": page, "html": page.read_text(encoding="utf-8"), "stdout": result.stdout}
@@ -123,6 +123,6 @@ def test_bad_gradebooks_get_one_clear_line(tmp_path):
     path.write_text(",".join(GRADEBOOK_COLUMNS) + "\nada,x,99-other,q99.1,1,1,correct,,\n")
     with pytest.raises(CourseError, match="names questions this course does not have"):
         report(path, tmp_path / "r.html")
-    result = subprocess.run([sys.executable, "-m", "ceasefire.cli", "report", str(tmp_path / "missing.csv")],
+    result = subprocess.run([sys.executable, "-m", "ceasefire.instructor.cli", "report", str(tmp_path / "missing.csv")],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1 and "cannot be read" in result.stderr and "Traceback" not in result.stderr

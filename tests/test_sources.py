@@ -1,11 +1,12 @@
-"""The course's sources meet the standard the course teaches (ceasefire.sourcing), and each rule
+"""The course's sources meet the standard the course teaches (ceasefire.data.sourcing), and each rule
 catches the breach it is written for."""
 
 import collections
 
 import pytest
 
-from ceasefire import data, sourcing
+from ceasefire import data
+from ceasefire.data import sourcing
 
 
 def test_committed_sources_break_no_rule():

@@ -10,8 +10,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-from ceasefire.environment import render_environment_yml  # noqa: E402  (needs only the standard library)
+from binder_environment import render_environment_yml  # noqa: E402  (a sibling in tools/; needs only the standard library)
 
 
 def freeze(*requirement_args):

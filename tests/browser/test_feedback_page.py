@@ -19,10 +19,10 @@ REQUIRED, PROBLEM = L.browser_problem()
 if PROBLEM and not REQUIRED:
     pytest.skip(f"Browser tests skipped: {PROBLEM}", allow_module_level=True)
 
-from ceasefire.feedback import feedback_html  # noqa: E402
-from ceasefire.grade import GRADEBOOK_COLUMNS, Result  # noqa: E402
-from ceasefire.keys import load_keys, read_plain  # noqa: E402
-from ceasefire.report import analyse, render  # noqa: E402
+from ceasefire.instructor.feedback import feedback_html  # noqa: E402
+from ceasefire.instructor.grade import GRADEBOOK_COLUMNS, Result  # noqa: E402
+from ceasefire.checking.keys import load_keys, read_plain  # noqa: E402
+from ceasefire.instructor.report import analyse, render  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

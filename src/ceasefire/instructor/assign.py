@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 from ceasefire.errors import CourseError
-from ceasefire.keys import KEYS_FILE, compile_keys, read_plain, render
+from ceasefire.checking.keys import KEYS_FILE, compile_keys, read_plain, render
 
 MARKER = "# SOLUTION"
 LINE = re.compile(r"^(?P<indent>\s*)(?P<target>[^=#]+?)\s*=(?!=)\s*(?P<value>.+?)\s*# SOLUTION\s*$")
@@ -109,7 +109,7 @@ def stale(root: Path) -> list:
 
 def assign(root: Path, execute: bool = True) -> list:
     """Compile the keys and regenerate every exercise; with `execute`, store fresh outputs in both folders."""
-    from ceasefire.notebooks import refresh
+    from ceasefire.instructor.notebooks import refresh
 
     plain = root / "solutions" / "keys.yml"
     KEYS_FILE.write_text(render(compile_keys(read_plain(plain))), encoding="utf-8")

@@ -3,14 +3,15 @@
 The result is one of: correct; partly correct (what is right, how much); incorrect, with a hint for a
 known mistake; not answered yet (the `...` placeholder); or a friendly sentence when the answer cannot
 be read. `check` never raises, whatever it is given, and never shows a key or any test code. Each result
-is recorded in the student's progress file (ceasefire.progress).
+is recorded in the student's progress file (ceasefire.checking.progress).
 """
 
 import html
 from dataclasses import dataclass
 
-from ceasefire import answers, progress
-from ceasefire.keys import canonical, digest, figure_digest, load_keys
+from ceasefire.checking import answers
+from ceasefire.checking import progress
+from ceasefire.checking.keys import canonical, digest, figure_digest, load_keys
 
 STATUSES = ("correct", "partial", "incorrect", "unanswered", "unreadable", "unknown")
 STYLE = {  # colour (Okabe-Ito) and label per status

@@ -43,7 +43,7 @@ def checks():
     except Exception as exc:   # noqa: BLE001
         out.append((False, "data files", str(exc).splitlines()[0]))
     try:
-        from ceasefire.keys import load_keys
+        from ceasefire.checking.keys import load_keys
         out.append((True, "answer keys", f"{len(load_keys())} questions"))
     except Exception as exc:   # noqa: BLE001
         out.append((False, "answer keys", str(exc)))

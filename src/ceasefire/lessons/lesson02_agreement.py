@@ -16,10 +16,11 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from ceasefire import data, figures
+from ceasefire import data
+from ceasefire.display import timeline as figures
 from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES, short_date, source_labels
 from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup
-from ceasefire.widgets import update_in_place
+from ceasefire.display.explorer import update_in_place
 
 SEPTEMBER = "sep-2016"
 ENFORCEMENT_COLOURS = {"none": PALETTE[4], "political": PALETTE[3], "mutual-withdrawal": PALETTE[2],
@@ -282,7 +283,7 @@ class AgreementTimeline(widgets.VBox):
 
 def place_map(places: pd.DataFrame = None, outline: pd.DataFrame = None, timeline: pd.DataFrame = None):
     """The lesson's map: the stops of data/place_stops.csv, with the events of 'the whole story' window."""
-    from ceasefire import maps
+    from ceasefire.display import maps
     start, end = phases()["the whole story"]
     return maps.PlaceMap(data.places() if places is None else places,
                          data.load_outline() if outline is None else outline,

@@ -15,7 +15,7 @@ import nbclient.output_widget
 import nbformat
 
 from ceasefire.manifest import load_course
-from ceasefire.progress import PROGRESS_ENV
+from ceasefire.checking.progress import PROGRESS_ENV
 
 KERNEL = "python3"
 CELL_TIMEOUT = 120

@@ -1,6 +1,6 @@
 """Build the course's derived data tables from the raw material in ../shared/data.
 
-Run `make data` (or `python -m ceasefire.derive --shared ../shared/data`). The raw files stay out of
+Run `make data` (or `.venv/bin/python tools/derive.py --shared ../shared/data`). The raw files stay out of
 the repository; what is written here is small and committed, and a test re-derives it to prove the
 committed copy has not drifted from the source.
 

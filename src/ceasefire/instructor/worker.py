@@ -1,6 +1,6 @@
 """The grader's worker: runs ONE submitted notebook in its own process and reports plain data.
 
-Started by ceasefire.grade as `python -m ceasefire.sandbox SPEC.json` in a session of its own; the first
+Started by ceasefire.instructor.grade as `python -m ceasefire.instructor.worker SPEC.json` in a session of its own; the first
 thing it does is set its own CPU, memory, file-size and core-dump limits from the spec (the parent keeps
 the wall-clock limit). No `preexec_fn`: the grader starts workers from threads.
 
@@ -12,7 +12,7 @@ the student's JupyterLab. Two things a kernel would do are not done when grading
 and the rest of the cell still runs. Rich output is not rendered (nobody sees it); an error in a cell is
 recorded and does not stop the next cell, as with nbclient's `allow_errors`.
 
-For speed the grader starts one fork server per run (`python -m ceasefire.sandbox --serve`): it imports
+For speed the grader starts one fork server per run (`python -m ceasefire.instructor.worker --serve`): it imports
 what every worker needs once, single-threaded, and forks one worker per submission; the fork makes itself a
 session leader, sets its limits and environment, and runs as above. The server reports each worker's exit
 status to the grader, and on end of input (the grader gone) kills the workers it still has.
@@ -20,7 +20,7 @@ status to the grader, and on end of input (the grader gone) kills the workers it
 The worker writes one JSON line per event to the events file (which cell is running, which answers were
 given, which cells failed, what was skipped) and never scores anything: scoring happens in the parent,
 outside this process, so nothing a student's code does here (redefining `check`, patching the package,
-printing "correct") can change a score. Answers travel as plain JSON (ceasefire.plain).
+printing "correct") can change a score. Answers travel as plain JSON (ceasefire.instructor.plain).
 
 An audit hook, installed before any student code runs, refuses to open files outside the working copy
 for writing, to read the instructor's solutions, to start processes and to open network connections.
@@ -170,7 +170,7 @@ def _watch_checks(to_plain):
     `check` records nothing; the answer is then read from the notebook's variables, as before."""
     import functools
 
-    import ceasefire.checks as checks
+    import ceasefire.checking.checks as checks
 
     seen = {}
     real = checks.check
@@ -229,8 +229,8 @@ def run(spec):
     import asyncio
     import pandas  # noqa: F401
     import plotly.io  # noqa: F401
-    import ceasefire.checks  # noqa: F401
-    from ceasefire.plain import to_plain
+    import ceasefire.checking.checks  # noqa: F401
+    from ceasefire.instructor.plain import to_plain
 
     plotly.io.show = lambda *args, **kwargs: None   # fig.show() renders for the front end only
     running = {"index": None}
@@ -272,8 +272,8 @@ def run(spec):
 # root or the progress file at import time (both come from each worker's environment).
 PRELOAD = ("asyncio", "ast", "numpy", "pandas", "plotly.io", "plotly.graph_objects", "plotly.express", "ipywidgets",
            "plotly.io._renderers", "plotly.basewidget", "plotly.graph_objs._figurewidget",
-           "IPython.core.interactiveshell", "IPython.utils.text", "traitlets.config", "ceasefire.checks",
-           "ceasefire.plain", "ceasefire.data")
+           "IPython.core.interactiveshell", "IPython.utils.text", "traitlets.config", "ceasefire.checking.checks",
+           "ceasefire.instructor.plain", "ceasefire.data")
 
 
 def serve():

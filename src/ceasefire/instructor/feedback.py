@@ -21,12 +21,12 @@ import re
 import shutil
 from pathlib import Path
 
-from ceasefire import csvtext
+from ceasefire.instructor import csvtext
 from ceasefire.errors import CourseError
 
 REFLECTION_MAX = 4
 MARKS_COLUMNS = ("student", "lesson", "question", "points", "max", "comment")
-README = Path(__file__).resolve().parents[2] / "instructors" / "README.md"
+README = Path(__file__).resolve().parents[3] / "instructors" / "README.md"
 # Okabe-Ito colours, as the in-notebook checks use them.
 STATUS_COLOURS = {"correct": "#009E73", "partial": "#E69F00", "incorrect": "#D55E00", "not answered": "#999999",
                   "unreadable": "#0072B2", "missing": "#CC79A7", "not run": "#CC79A7", "ungradable": "#CC79A7",

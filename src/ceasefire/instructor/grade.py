@@ -3,11 +3,11 @@
 For each submission:
 1. read it carefully (size, JSON, nbformat 3 upgraded, not-a-notebook reported, never a traceback);
 2. compare its locked cells with the released exercise and report edits, deletions, duplicates and
-   moves as a diff (ceasefire.tamper), then grade whatever can be graded;
-3. run it in its own process (ceasefire.sandbox) in a temporary copy of the release, with IPython's cell
+   moves as a diff (ceasefire.instructor.tamper), then grade whatever can be graded;
+3. run it in its own process (ceasefire.instructor.worker) in a temporary copy of the release, with IPython's cell
    execution as in a Jupyter kernel (shell commands and %pip skipped and reported), under CPU, memory,
    file-size and wall-time limits, recording which cell (and question) was running if a limit hit;
-4. score each answer here, outside the student's process, with the hashed keys (ceasefire.checks).
+4. score each answer here, outside the student's process, with the hashed keys (ceasefire.checking.checks).
 Results are cached per submission (atomic files next to the gradebook), so a grader killed midway loses
 nothing already graded and a re-run over the same inputs gives the same gradebook.
 """
@@ -31,13 +31,13 @@ from pathlib import Path
 import nbformat
 
 from ceasefire import __version__
-from ceasefire.assign import answer_cell_metadata
-from ceasefire.checks import evaluate
-from ceasefire import csvtext
+from ceasefire.instructor.assign import answer_cell_metadata
+from ceasefire.checking.checks import evaluate
+from ceasefire.instructor import csvtext
 from ceasefire.errors import CourseError
-from ceasefire.keys import KEYS_FILE, load_keys
-from ceasefire.plain import from_plain  # noqa: F401 - also part of this module's API
-from ceasefire.tamper import compare_cells
+from ceasefire.checking.keys import KEYS_FILE, load_keys
+from ceasefire.instructor.plain import from_plain  # noqa: F401 - also part of this module's API
+from ceasefire.instructor.tamper import compare_cells
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 # `hint`: which known wrong answer of solutions/keys.yml the student's answer matched ("w1" = its first
@@ -145,13 +145,13 @@ def _code_cells(nb):
 
 
 class WorkerServer:
-    """The fork server of ceasefire.sandbox, shared by the grading threads: it imports what workers need
+    """The fork server of ceasefire.instructor.worker, shared by the grading threads: it imports what workers need
     once and forks one worker per submission (a worker costs a fork instead of a Python start-up with
     pandas, plotly and IPython). Started without preexec_fn, in its own session; its workers set their own
     limits and sessions. Closing its input (or the grader dying) makes it kill any worker still running."""
 
     def __init__(self, env):
-        self.proc = subprocess.Popen([sys.executable, "-I", "-B", "-m", "ceasefire.sandbox", "--serve"],
+        self.proc = subprocess.Popen([sys.executable, "-I", "-B", "-m", "ceasefire.instructor.worker", "--serve"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      env=env, cwd=tempfile.gettempdir(), start_new_session=True)
         self.cond = threading.Condition()
@@ -280,7 +280,7 @@ def run_in_sandbox(nb, release: Path, limits: Limits, forbidden):
                 ended = f"the {limits.wall_seconds:g} s time limit was reached"
             stderr = stderr_path.read_bytes() if stderr_path.exists() else b""
         else:
-            proc = subprocess.Popen([sys.executable, "-m", "ceasefire.sandbox", str(spec_path)], cwd=work,
+            proc = subprocess.Popen([sys.executable, "-m", "ceasefire.instructor.worker", str(spec_path)], cwd=work,
                                     env=dict(_worker_env(), **own), stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
             try:
@@ -460,9 +460,9 @@ def feedback_markdown(results) -> str:
 def grade(submissions, release: Path, out: Path, feedback_dir: Path, jobs: int | None = None,
           limits: Limits = Limits(), forbidden=(), log=print, marks: Path | None = None):
     """Grade every submission; write the gradebook, its per-question summary, per-student feedback (Markdown
-    and a self-contained HTML page), and the reflections per lesson with their marks file (ceasefire.feedback).
+    and a self-contained HTML page), and the reflections per lesson with their marks file (ceasefire.instructor.feedback).
     Once the marks file holds a mark, every reflection gets a gradebook row (rNN): marked, or to mark."""
-    from ceasefire import feedback as manual
+    from ceasefire.instructor import feedback as manual
     release, out, feedback_dir = Path(release), Path(out), Path(feedback_dir)
     if not (release / "exercises").is_dir():
         raise CourseError(f"{release} has no exercises/ folder: point --release at the course or a student release.")

@@ -23,11 +23,11 @@ Every file is UTF-8 with a header line; scores use a dot as the decimal mark.
 
 from pathlib import Path
 
-from ceasefire import csvtext
+from ceasefire.instructor import csvtext
 from ceasefire.errors import CourseError
 
 NEEDED = ("student", "lesson", "question", "score", "max", "status")
-# as ceasefire.grade writes them (not imported from there: exporting needs none of the grader's machinery)
+# as ceasefire.instructor.grade writes them (not imported from there: exporting needs none of the grader's machinery)
 GRADEBOOK_COLUMNS = ("student", "submission", "lesson", "question", "score", "max", "status", "reason", "hint")
 
 
@@ -149,7 +149,7 @@ def moodle(rows, roster) -> str:
 
 def export(gradebook: Path, roster_path: Path | None = None, wide_path=None, canvas_path=None, moodle_path=None):
     """Write the files asked for; returns [(kind, path, rows)]."""
-    from ceasefire.collect import load_roster
+    from ceasefire.instructor.collect import load_roster
     if not any((wide_path, canvas_path, moodle_path)):
         raise CourseError("say which file to write: --wide, --canvas and/or --moodle.")
     rows = read_gradebook(gradebook)

@@ -2,7 +2,7 @@
 
 Every function here takes anything (a number, a string, a date, None, a DataFrame, a widget, a 10 MB
 string ...) and either returns the canonical form or raises Unreadable with a sentence meant for the
-student. Nothing here knows any answer: the keys compare canonical forms by hash (ceasefire.keys).
+student. Nothing here knows any answer: the keys compare canonical forms by hash (ceasefire.checking.keys).
 """
 
 import datetime as dt

@@ -7,7 +7,7 @@ inside a widget, so notebook cells that display one are tagged `nbval-ignore-out
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ceasefire import figures
+from ceasefire.display import timeline as figures
 from ceasefire.data import EVENT_CATEGORIES
 from ceasefire.display import description_html, setup
 

@@ -6,7 +6,7 @@ the files one has to guess it and hash the guess, which is what `check` does any
 an oracle a student can query; instructors' notes say so.) Options, items and match targets are public:
 they are part of the question.
 
-Kinds of question and their canonical forms (see ceasefire.answers):
+Kinds of question and their canonical forms (see ceasefire.checking.answers):
   number   value in buckets of tolerance/2; accepted buckets lie within tolerance (+ half a bucket)
   date     YYYY-MM-DD           month   YYYY-MM          text    normalised words
   choice   one of `options`     multi   a subset of `options`, partial credit per option
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from ceasefire import answers
+from ceasefire.checking import answers
 from ceasefire.errors import CourseError
 
 KINDS = ("number", "date", "month", "text", "choice", "multi", "order", "match", "figure")

@@ -33,7 +33,7 @@ def _data_check(args):
 
 
 def _notebooks_refresh(args):
-    from ceasefire.notebooks import refresh, course_notebooks
+    from ceasefire.instructor.notebooks import refresh, course_notebooks
     paths = [Path(p) for p in args.paths] or course_notebooks()
     for path in paths:
         seconds = refresh(path)
@@ -41,7 +41,7 @@ def _notebooks_refresh(args):
 
 
 def _assign(args):
-    from ceasefire.assign import assign, stale
+    from ceasefire.instructor.assign import assign, stale
     from ceasefire.paths import course_root
     root = course_root()
     if args.check:
@@ -57,13 +57,13 @@ def _assign(args):
 
 def _release(args):
     from ceasefire.paths import course_root
-    from ceasefire.release import make_release
+    from ceasefire.instructor.release import make_release
     written = make_release(course_root(), Path(args.out))
     print(f"student release written to {args.out} ({len(written)} items; no solutions/, hashed keys only)")
 
 
 def _grade(args):
-    from ceasefire.grade import Limits, grade
+    from ceasefire.instructor.grade import Limits, grade
     from ceasefire.paths import course_root
     root = course_root()
     limits = Limits(wall_seconds=args.timeout, cpu_seconds=int(args.timeout), memory_mb=args.memory_mb)
@@ -81,7 +81,7 @@ def _lessons_with_exercises(root):
 
 
 def _collect(args):
-    from ceasefire.collect import collect, summary
+    from ceasefire.instructor.collect import collect, summary
     from ceasefire.paths import course_root
     root = Path(args.release) if args.release else course_root()
     report = collect(args.sources, Path(args.roster), Path(args.out), _lessons_with_exercises(root), lesson=args.lesson,
@@ -93,8 +93,8 @@ def _collect(args):
 
 
 def _return(args):
-    from ceasefire.collect import load_roster
-    from ceasefire.feedback import deliver
+    from ceasefire.instructor.collect import load_roster
+    from ceasefire.instructor.feedback import deliver
     roster = load_roster(Path(args.roster)).students if args.roster else None
     delivered, not_found = deliver(Path(args.feedback), Path(args.hub_homes), args.course_folder, roster)
     for student, path in delivered:
@@ -105,20 +105,20 @@ def _return(args):
 
 
 def _export(args):
-    from ceasefire.export import export
+    from ceasefire.instructor.export import export
     for kind, path, count in export(Path(args.gradebook), Path(args.roster) if args.roster else None,
                                     args.wide, args.canvas, args.moodle):
         print(f"{kind}: {path} ({count} rows)")
 
 
 def _report(args):
-    from ceasefire.report import report
+    from ceasefire.instructor.report import report
     path, questions = report(Path(args.gradebook), Path(args.out), lessons_url=args.lessons_url)
     print(f"class report: {path} ({len(questions)} questions; open it in any browser, no network needed)")
 
 
 def _links(args):
-    from ceasefire.links import links
+    from ceasefire.instructor.links import links
     from ceasefire.manifest import load_course
     for row in links(load_course(), args.repo, args.ref, args.hub):
         print(f"{row['notebook']}")
@@ -128,7 +128,7 @@ def _links(args):
 
 
 def _doctor(args):
-    from ceasefire.doctor import report
+    from ceasefire.instructor.doctor import report
     if report():
         raise SystemExit(1)
 

@@ -1,6 +1,6 @@
 """How an answer crosses from the grader's worker to the grader: `to_plain` in the worker, `from_plain` here.
 
-The worker (ceasefire.sandbox) runs a student's notebook and must not score it; the grader scores, in
+The worker (ceasefire.instructor.worker) runs a student's notebook and must not score it; the grader scores, in
 its own process, what the worker reports. The answer therefore travels as JSON. The one rule for this
 codec is that the checker gives the same verdict to the decoded answer as to the original one, so that
 the gradebook says what `check()` said in the student's notebook (tests/test_plain.py checks this for

@@ -204,7 +204,7 @@ TABLES = {t.name: t for t in (
         "published text says (voice 'text'); 'said' is our paraphrase"),
     Table("map_notes", "map_notes.csv", "note_id", (
         Column("note_id", "id"), Column("note", "text"), _src()),
-        "notes that every offline map carries in its description (ceasefire.maps), with their sources"),
+        "notes that every offline map carries in its description (ceasefire.display.maps), with their sources"),
     # -- lesson 03 tables --
     Table("feb_causes", "feb_causes.csv", "cause_id", (
         Column("cause_id", "id"), Column("explanation", "text"),
@@ -289,7 +289,7 @@ TABLES = {t.name: t for t in (
         Column("deaths_low", "int", bounds=(0, 10**6)), Column("deaths_high", "int", bounds=(0, 10**6)),
         Column("civilians", "int", bounds=(0, 10**6)), Column("deaths_by_start", "int", bounds=(0, 10**6)),
         Column("deaths_prorated", "float", bounds=(0, 10**6)), _src()),
-        "UCDP conflict deaths in Syria per month, derived by ceasefire.derive"),
+        "UCDP conflict deaths in Syria per month, derived by tools/derive.py"),
     Table("deaths_daily", "deaths_daily_2016.csv", "date", (
         Column("date", "date"), Column("deaths", "int", bounds=(0, 10**5)),
         Column("civilians", "int", bounds=(0, 10**5)), _src()),
@@ -499,7 +499,7 @@ def check_all(folder=None, root=None) -> list:
     except DataError as exc:
         problems.extend(exc.problems)
     if not problems:
-        from ceasefire import sourcing   # the source rules need well-formed tables to read
+        from ceasefire.data import sourcing# the source rules need well-formed tables to read
         problems.extend(sourcing.problems(folder))
     return problems
 

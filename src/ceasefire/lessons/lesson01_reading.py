@@ -16,7 +16,7 @@ from ceasefire import data
 from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, SLIP_VERDICTS, STATEMENT_KINDS, TOPICS, source_labels
 from ceasefire.display import (CELL_STYLE, NEUTRAL, PALETTE, cells, describe, description_html, header_row, setup,
                                wrap)
-from ceasefire.widgets import update_in_place
+from ceasefire.display.explorer import update_in_place
 
 ALL = "all"
 

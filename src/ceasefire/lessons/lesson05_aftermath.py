@@ -25,7 +25,7 @@ from ceasefire import data
 from ceasefire.data import sources_inline
 from ceasefire.display import PALETTE, describe, description_html, setup, wrap
 from ceasefire.errors import CourseError
-from ceasefire.figures import CATEGORY_COLOURS
+from ceasefire.display.timeline import CATEGORY_COLOURS
 
 WINDOW = ("2016-09-01", "2016-10-15")   # our choice: the days the lesson looks at
 CALM_KEY = "sep-army-calm"                # the Syrian army's seven days of calm (data/key_dates.csv)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ceasefire.errors import CourseError
-from ceasefire.export import read_gradebook
+from ceasefire.instructor.export import read_gradebook
 
 SKIP_STATUSES = ("ungradable", "live", "marked", "to mark")
 
@@ -270,8 +270,8 @@ def render(rows, keys: dict, plain: dict | None = None, titles: dict | None = No
 
 def report(gradebook: Path, out: Path, lessons_url: str | None = None, root: Path | None = None):
     """Write the report; returns (path, questions)."""
-    from ceasefire.keys import load_keys, read_plain
-    from ceasefire.export import lesson_titles
+    from ceasefire.checking.keys import load_keys, read_plain
+    from ceasefire.instructor.export import lesson_titles
     from ceasefire.paths import course_root
     rows = read_gradebook(gradebook)
     keys = load_keys()

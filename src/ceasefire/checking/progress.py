@@ -96,7 +96,7 @@ def summary(keys: dict | None = None, results: dict | None = None):
     """One row per lesson that has questions: how many there are, answered, correct."""
     import pandas as pd
 
-    from ceasefire.keys import load_keys
+    from ceasefire.checking.keys import load_keys
     from ceasefire.manifest import load_course
 
     keys = load_keys() if keys is None else keys

@@ -22,7 +22,8 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from ceasefire import data, maps
+from ceasefire import data
+from ceasefire.display import maps
 from ceasefire.data import short_date, sources_html
 from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup, wrap
 from ceasefire.errors import CourseError
