@@ -9,6 +9,7 @@ import pytest
 
 from ceasefire import data, display
 from ceasefire.lessons import lesson05_aftermath as aftermath
+from ceasefire.lessons import lesson05_periods as periods_module
 from ceasefire.lessons.lesson05_aftermath import AftermathExplorer
 from ceasefire.errors import CourseError
 
@@ -25,35 +26,46 @@ def _deaths_on(day):
 # ---- dates and the window ------------------------------------------------------------------------
 
 def test_day_label_and_bad_dates():
-    assert aftermath.day_label("2016-09-03") == "3 September 2016"
-    with pytest.raises(ValueError, match="is not a date"):
-        aftermath.day_label("the 17th")
-    with pytest.raises(ValueError, match="has a time of day"):
-        aftermath.day_label("2016-09-17 10:00")
+    assert periods_module.day_label("2016-09-03") == "3 September 2016"
+    with pytest.raises(CourseError, match="is not a date; write it as YYYY-MM-DD"):
+        periods_module.day_label("the 17th")
+    with pytest.raises(CourseError, match="None is not a date"):
+        periods_module.day_label(None)
+    with pytest.raises(CourseError, match="has a time of day"):
+        periods_module.day_label("2016-09-17 10:00")
 
 
 def test_window_days_and_reversed_window():
-    days = aftermath.window_days()
+    days = periods_module.window_days()
     assert len(days) == 45 and days[0] == pd.Timestamp("2016-09-01") and days[-1] == pd.Timestamp("2016-10-15")
-    with pytest.raises(ValueError, match="ends .* before it starts"):
-        aftermath.window_days(("2016-10-15", "2016-09-01"))
+    with pytest.raises(CourseError, match="ends .* before it starts .*; give the earlier day first"):
+        periods_module.window_days(("2016-10-15", "2016-09-01"))
 
 
 def test_daily_deaths_covers_every_day_and_matches_the_table():
-    rows = aftermath.daily_deaths(DEATHS)
+    rows = periods_module.daily_deaths(DEATHS)
     assert len(rows) == 45 and list(rows.columns) == ["date", "deaths", "civilians"]
     assert rows.loc[rows["date"] == pd.Timestamp("2016-09-17"), "deaths"].iloc[0] == _deaths_on("2016-09-17")
 
 
 def test_daily_deaths_outside_2016_is_a_clear_error():
-    with pytest.raises(CourseError, match="covers 2016 only"):
-        aftermath.daily_deaths(DEATHS, ("2016-12-30", "2017-01-02"))
+    with pytest.raises(CourseError, match="covers 2016 only; choose days from 2016-01-01 to 2016-12-31"):
+        periods_module.daily_deaths(DEATHS, ("2016-12-30", "2017-01-02"))
 
 
 def test_record_quoted_in_the_lesson_matches_the_data():
     # the fact sheet (section 2.3) quotes 10 + 13 deaths for 13-14 Sep as the smallest two-day sum of Aug-Oct
     assert (_deaths_on("2016-09-13"), _deaths_on("2016-09-14")) == (10, 13)
-    assert aftermath.lowest_two_days(DEATHS) == ("2016-09-13", 23)
+    assert _lowest_two_days("2016-08-01", "2016-10-31") == ("2016-09-13", 23)
+    assert _lowest_two_days("2016-09-14", "2016-10-31") != ("2016-09-13", 23)     # the check can fail
+
+
+def _lowest_two_days(start, end):
+    """(first day, total) of the two consecutive days with the fewest deaths from start to end."""
+    rows = periods_module.daily_deaths(DEATHS, (start, end))
+    pair = rows["deaths"] + rows["deaths"].shift(-1)
+    best = int(pair.iloc[:-1].idxmin())
+    return f"{rows.loc[best, 'date']:%Y-%m-%d}", int(pair.iloc[best])
 
 
 def test_window_events_and_events_on():
@@ -150,28 +162,28 @@ def test_zakharova_answers_kirby_on_3_october():
 
 def test_periods_come_from_the_key_dates():
     start, end = data.key_date("sep-army-calm")
-    labels = dict((label, (first, last)) for label, first, last in aftermath.periods())
+    labels = dict((label, (first, last)) for label, first, last in periods_module.periods())
     assert labels["the army's calm (full days)"] == (f"{start + pd.Timedelta(days=1):%Y-%m-%d}", f"{end:%Y-%m-%d}")
     assert labels["12 Sep (truce from sundown)"] == ("2016-09-12", "2016-09-12")
     assert labels["after the suspension"][0] == "2016-10-04"
 
 
 def test_resolve_day():
-    assert aftermath.resolve_day("2016-10-15") == pd.Timestamp("2016-10-15")
-    assert aftermath.resolve_day("sep-army-calm.start") == pd.Timestamp("2016-09-12")
-    assert aftermath.resolve_day("sep-army-calm.start+1") == pd.Timestamp("2016-09-13")
-    assert aftermath.resolve_day("us-suspension.end-2") == pd.Timestamp("2016-10-01")
+    assert periods_module.resolve_day("2016-10-15") == pd.Timestamp("2016-10-15")
+    assert periods_module.resolve_day("sep-army-calm.start") == pd.Timestamp("2016-09-12")
+    assert periods_module.resolve_day("sep-army-calm.start+1") == pd.Timestamp("2016-09-13")
+    assert periods_module.resolve_day("us-suspension.end-2") == pd.Timestamp("2016-10-01")
     with pytest.raises(CourseError, match="names no key date"):
-        aftermath.resolve_day("no-such-key.start")
-    with pytest.raises(ValueError, match="is not a date"):
-        aftermath.resolve_day("mid September")
+        periods_module.resolve_day("no-such-key.start")
+    with pytest.raises(CourseError, match="is not a date"):
+        periods_module.resolve_day("mid September")
 
 
 def test_periods_reject_a_period_that_runs_backwards():
     table = data.load_table("aftermath_periods").copy()
     table.loc[0, "last"] = "2016-08-01"
     with pytest.raises(CourseError, match="before its first"):
-        aftermath.periods(table=table)
+        periods_module.periods(table=table)
 
 
 def test_period_table_rejects_a_malformed_edge(tmp_path):
@@ -185,7 +197,7 @@ def test_period_table_rejects_a_malformed_edge(tmp_path):
 
 
 def test_calm_reading_is_computed_from_the_data():
-    text = aftermath.calm_reading(DEATHS)
+    text = periods_module.calm_reading(DEATHS)
     values = [_deaths_on(f"2016-09-{d}") for d in range(13, 19)]
     without = [v for v in values if v != max(values)]
     assert "the lowest mean and the lowest median" in text
@@ -194,18 +206,18 @@ def test_calm_reading_is_computed_from_the_data():
 
 
 def test_period_summary_adds_up():
-    summary = aftermath.period_summary(DEATHS)
-    assert list(summary.index) == [p[0] for p in aftermath.periods()]
+    summary = periods_module.period_summary(DEATHS)
+    assert list(summary.index) == [p[0] for p in periods_module.periods()]
     assert summary["days"].sum() == 45
-    assert summary["deaths"].sum() == aftermath.daily_deaths(DEATHS)["deaths"].sum()
+    assert summary["deaths"].sum() == periods_module.daily_deaths(DEATHS)["deaths"].sum()
     calm = summary.loc["the army's calm (full days)"]
     values = [_deaths_on(f"2016-09-{d}") for d in range(13, 19)]
     assert calm["deaths"] == sum(values) and calm["median per day"] == float(pd.Series(values).median())
 
 
 def test_period_figure():
-    summary = aftermath.period_summary(DEATHS)
-    fig = aftermath.period_figure(summary)
+    summary = periods_module.period_summary(DEATHS)
+    fig = periods_module.period_figure(summary)
     assert [t.name for t in fig.data] == ["mean per day", "median per day"]
     assert list(fig.data[0].y) == summary["mean per day"].tolist()
     assert fig.layout.title.text.startswith("Deaths a day before, during and after")
@@ -217,7 +229,7 @@ def test_period_figure():
 def test_aftermath_figure_traces_title_and_description():
     fig = aftermath.aftermath_figure(DEATHS, TIMELINE, "2016-09-17")
     assert [t.name for t in fig.data] == ["deaths (UCDP)", "diplomacy", "military", "humanitarian"]
-    assert len(fig.data[0].x) == 45 and sum(fig.data[0].y) == aftermath.daily_deaths(DEATHS)["deaths"].sum()
+    assert len(fig.data[0].x) == 45 and sum(fig.data[0].y) == periods_module.daily_deaths(DEATHS)["deaths"].sum()
     colours = list(fig.data[0].marker.color)
     assert colours.count(aftermath.SELECTED_COLOUR) == 1
     assert colours.index(aftermath.SELECTED_COLOUR) == 16                 # 17 Sep is the 17th day
@@ -238,7 +250,7 @@ def test_aftermath_figure_bundle_is_small():
 
 
 def test_aftermath_figure_rejects_a_day_outside_the_window():
-    with pytest.raises(ValueError, match="outside the window"):
+    with pytest.raises(CourseError, match="outside the window 2016-09-01 to 2016-10-15; pick a day inside it"):
         aftermath.aftermath_figure(DEATHS, TIMELINE, "2016-11-01")
 
 
@@ -259,7 +271,7 @@ def test_day_notes_cite_known_sources_and_fall_in_the_window():
     notes = aftermath.day_notes()
     assert {"2016-09-13", "2016-09-15", "2016-09-17", "2016-09-19", "2016-10-03"} <= set(notes)
     for day, (text, ids) in notes.items():
-        assert aftermath.window_days()[0] <= pd.Timestamp(day) <= aftermath.window_days()[-1]
+        assert periods_module.window_days()[0] <= pd.Timestamp(day) <= periods_module.window_days()[-1]
         assert set(data.split(ids)) <= SOURCE_IDS
 
 
@@ -276,9 +288,8 @@ def test_day_notes_agree_with_the_data_and_with_the_lesson():
 
 
 def test_calm_comes_from_the_key_date():
-    assert aftermath.calm() == data.key_date("sep-army-calm")
-    assert aftermath.calm_sources() == "sana-88010;syriatimes-26234"
-    assert aftermath.start_day() == "2016-09-12"
+    assert periods_module.calm() == data.key_date("sep-army-calm")
+    assert periods_module.start_day() == "2016-09-12"
 
 
 # ---- the widget --------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from ceasefire import data
 from ceasefire.lessons import lesson02_agreement as agreement
 from ceasefire.data import ENFORCEMENT, EVENT_CATEGORIES
 from ceasefire.display import description_of
+from ceasefire.errors import CourseError
 
 TERMS = data.terms()
 TIMELINE = data.timeline()
@@ -17,7 +18,7 @@ def test_agreement_terms_selects_one_agreement():
     september = agreement.agreement_terms(TERMS)
     assert list(september["term_id"]) == [f"S{n:02d}" for n in range(1, 11)]
     assert set(agreement.agreement_terms(TERMS, "feb-2016")["agreement"]) == {"feb-2016"}
-    with pytest.raises(ValueError, match="agreement must be one of: feb-2016, sep-2016"):
+    with pytest.raises(CourseError, match="There is no agreement '2016'; choose one of: feb-2016, sep-2016."):
         agreement.agreement_terms(TERMS, "2016")
 
 
@@ -136,7 +137,7 @@ def test_seven_days_include_the_first_day_although_the_calm_began_at_19_00():
 
 
 def test_phase_rows_rejects_unknown_phase():
-    with pytest.raises(ValueError, match="phase must be one of: road to Geneva"):
+    with pytest.raises(CourseError, match="There is no phase 'aftermath'; choose one of: road to Geneva"):
         agreement.phase_rows(TIMELINE, "aftermath")
 
 

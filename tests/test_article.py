@@ -1,5 +1,7 @@
 """The article view: our paraphrase always, a reader's own copy beside it when they supply one."""
 
+import re
+
 import pytest
 
 from ceasefire.display import article
@@ -15,9 +17,18 @@ def test_own_copy_is_shown_beside_the_paraphrase(tmp_path):
     copy = tmp_path / "mine.txt"
     copy.write_text("[P09] First words of my copy.\n\n[P10] Second <b>one</b>.\n", encoding="utf-8")
     html = article.paragraphs_html(["P09", "P10"], own_copy=str(copy))
-    assert "<th>your copy</th>" in html
+    assert '<th scope="col" style="text-align:left">your copy</th>' in html
     assert "First words of my copy." in html
     assert "Second &lt;b&gt;one&lt;/b&gt;." in html   # a reader's file is text, never markup
+
+
+def test_every_cell_is_left_aligned_and_each_paragraph_id_heads_its_row():
+    """JupyterLab right-aligns output table cells; prose must not be (see ceasefire.display.tables)."""
+    html = article.paragraphs_html(["P09", "P10"])
+    assert html.count("<td") == 4 and html.count('<th scope="row"') == 2 and html.count('<th scope="col"') == 3
+    cells = re.findall(r"<t[hd][ >][^>]*>", html)
+    assert cells and all("text-align:left" in c for c in cells)
+    assert '<th scope="row" style="text-align:left; vertical-align:top">[P09]</th>' in html
 
 
 def test_paragraph_missing_from_own_copy(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from ceasefire.instructor.assign import exercise_from_solution, exercise_source, stale
 from ceasefire.errors import CourseError
-from ceasefire.checking.keys import read_plain
+from ceasefire.instructor.compile_keys import read_plain
 from conftest import ROOT
 
 PLAIN = read_plain(ROOT / "solutions" / "keys.yml")
@@ -108,7 +108,8 @@ def _plain_forms(spec):
 
 # The checking machinery holds no answer at all. Lesson modules teach facts that some questions ask
 # about (the truce's start date, say), so they are scanned only where they name a question.
-MACHINERY = ("keys.json", "keys.py", "checks.py", "answers.py", "assign.py", "progress.py")
+MACHINERY = ("keys.json", "keys.py", "kinds.py", "verdict.py", "checks.py", "answers.py", "cells.py", "assign.py",
+             "compile_keys.py", "progress.py")
 
 
 def _shipped_texts():

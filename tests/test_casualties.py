@@ -1,13 +1,17 @@
 """Lesson 03 helpers: February terms, causes of the collapse, UCDP counts, the rate conversion and its widget."""
 
 import math
+import re
 
 import pandas as pd
 import pytest
 
 from ceasefire import data, display
 from ceasefire.lessons import lesson03_casualties as casualties
-from ceasefire.lessons.lesson03_casualties import RateConverter, RateError
+from ceasefire.lessons import lesson03_deaths as deaths
+from ceasefire.lessons import lesson03_rates as rates
+from ceasefire.lessons.lesson03_casualties import RateConverter
+from ceasefire.lessons.lesson03_rates import RateError
 from ceasefire.errors import CourseError
 
 TIMELINE = data.timeline()
@@ -27,13 +31,13 @@ SOURCE_IDS = set(data.sources()["source_id"])
     (0.5, 1, 120.0),
 ])
 def test_deaths_in_period(minutes, hours, expected):
-    assert casualties.deaths_in_period(minutes, hours) == pytest.approx(expected)
+    assert rates.deaths_in_period(minutes, hours) == pytest.approx(expected)
 
 
 def test_minutes_per_death_is_the_inverse():
-    assert casualties.minutes_per_death(2149, 720) == pytest.approx(20.1, abs=0.05)
-    assert casualties.minutes_per_death(208, 48) == pytest.approx(13.8, abs=0.05)
-    assert casualties.minutes_per_death(casualties.deaths_in_period(25, 48), 48) == pytest.approx(25)
+    assert rates.minutes_per_death(2149, 720) == pytest.approx(20.1, abs=0.05)
+    assert rates.minutes_per_death(208, 48) == pytest.approx(13.8, abs=0.05)
+    assert rates.minutes_per_death(rates.deaths_in_period(25, 48), 48) == pytest.approx(25)
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -43,39 +47,47 @@ def test_minutes_per_death_is_the_inverse():
 ])
 def test_bad_rates_give_a_friendly_error(bad, message):
     with pytest.raises(RateError, match=message):
-        casualties.deaths_in_period(bad, 48)
+        rates.deaths_in_period(bad, 48)
     with pytest.raises(RateError, match=message):
-        casualties.deaths_in_period(25, bad)
+        rates.deaths_in_period(25, bad)
     with pytest.raises(RateError, match=message):
-        casualties.minutes_per_death(bad, 48)
+        rates.minutes_per_death(bad, 48)
 
 
 def test_rate_error_is_both_a_course_error_and_a_value_error():
     with pytest.raises(CourseError):
-        casualties.deaths_in_period(0, 48)
+        rates.deaths_in_period(0, 48)
     with pytest.raises(ValueError, match="The minutes between deaths"):
-        casualties.deaths_in_period(-1, 48)
+        rates.deaths_in_period(-1, 48)
+
+
+def test_periods_are_records_with_a_label_a_name_and_hours():
+    assert [(p.name, p.hours) for p in rates.PERIODS] == [("48 hours", 48), ("30 days", 720), ("365 days", 8760)]
+    assert rates.period("30 days (April 2016)").name == "30 days"
+    assert casualties.HOURS == {p.label: p.hours for p in rates.PERIODS}     # the widget's menu
+    with pytest.raises(RateError, match="'a fortnight' is not a period we convert to; choose one of: 48 hours"):
+        rates.period("a fortnight")
 
 
 def test_periods():
-    assert casualties.period_hours("48 hours (de Mistura's window)") == 48
-    assert casualties.period_hours("30 days (April 2016)") == 720
-    assert casualties.period_hours("365 days (a year)") == 8760
+    assert rates.period_hours("48 hours (de Mistura's window)") == 48
+    assert rates.period_hours("30 days (April 2016)") == 720
+    assert rates.period_hours("365 days (a year)") == 8760
     with pytest.raises(RateError, match="choose one of"):
-        casualties.period_hours("a fortnight")
+        rates.period_hours("a fortnight")
 
 
 # ---- UCDP counts ------------------------------------------------------------------------------------
 
 def test_april_2016_counts_match_the_data_and_the_fact_sheet():
-    counts = casualties.april_2016_counts(MONTHLY, DAILY)
+    counts = deaths.april_2016_counts(MONTHLY, DAILY)
     assert counts["deaths"].tolist() == [2149, 2653, 208]
     assert counts["hours"].tolist() == [720, 720, 48]
     assert counts["one death every ... minutes"].tolist() == [20.1, 16.3, 13.8]
 
 
 def test_two_day_totals():
-    totals = casualties.two_day_totals(DAILY)
+    totals = deaths.two_day_totals(DAILY)
     assert totals["deaths"].tolist() == [208, 23]
     assert totals["days"].tolist() == ["26-27 Apr 2016", "13-14 Sep 2016"]
     assert "late on 27 Apr (reported 28 Apr)" in totals["what"].iloc[0]     # W1: he spoke on the 27th
@@ -86,23 +98,23 @@ def test_two_day_totals():
 def test_two_day_totals_reads_its_windows_from_a_table():
     windows = data.load_table("two_day_windows")
     one = windows[windows["window_id"] == "september-start"]
-    assert casualties.two_day_totals(DAILY, one)["deaths"].tolist() == [23]
+    assert deaths.two_day_totals(DAILY, one)["deaths"].tolist() == [23]
     wide = windows.copy()
     wide.loc[0, "last"] = pd.Timestamp("2016-04-29")          # three days, not two
     with pytest.raises(CourseError, match="should have 2 rows"):
-        casualties.two_day_totals(DAILY, wide)
+        deaths.two_day_totals(DAILY, wide)
 
 
 def test_april_counts_need_de_misturas_window(monkeypatch):
     windows = data.load_table("two_day_windows")
-    monkeypatch.setattr(casualties, "_table", lambda name, given: windows[windows["window_id"] != "de-mistura-48h"]
+    monkeypatch.setattr(deaths, "_table", lambda name, given: windows[windows["window_id"] != "de-mistura-48h"]
                         if name == "two_day_windows" else data.load_table(name))
     with pytest.raises(CourseError, match="de-mistura-48h"):
-        casualties.april_2016_counts(MONTHLY, DAILY)
+        deaths.april_2016_counts(MONTHLY, DAILY)
 
 
 def test_column_guide_covers_every_column_of_the_monthly_table():
-    guide = casualties.column_guide()
+    guide = deaths.column_guide()
     named = " ".join(guide["column"])
     for column in MONTHLY.columns.drop("source"):
         assert column in named
@@ -110,22 +122,22 @@ def test_column_guide_covers_every_column_of_the_monthly_table():
 
 
 def test_shaded_periods_come_from_the_key_dates():
-    periods = casualties.shaded_periods()
+    periods = deaths.shaded_periods()
     assert [p[4] for p in periods] == ["feb-cessation", "sep-army-calm"]
     assert (periods[0][0], periods[0][1]) == data.key_date("feb-cessation")
     assert (periods[1][0], periods[1][1]) == data.key_date("sep-army-calm")     # 12 Sep 19:00 to 18 Sep 23:59
     assert periods[1][2].endswith("12-18 Sep") and periods[0][2].endswith("27 Feb - 18 Apr")
-    assert casualties.truce_start() == pd.Timestamp("2016-02-27")
+    assert deaths.truce_start() == pd.Timestamp("2016-02-27")
 
 
 def test_shaded_periods_reject_an_unknown_key_date():
     bad = pd.DataFrame({"key_id": ["no-such-day"], "label": ["x"], "actors": ["un"], "source": ["un-sc12261"]})
     with pytest.raises(CourseError, match="no key date 'no-such-day'"):
-        casualties.shaded_periods(bad)
+        deaths.shaded_periods(bad)
 
 
 def test_monthly_figure():
-    fig = casualties.monthly_deaths_figure(MONTHLY)
+    fig = deaths.monthly_deaths_figure(MONTHLY)
     assert fig.layout.title.text == "Conflict deaths in Syria per month, Jan 2016 to Dec 2016 (UCDP)"
     assert list(fig.data[0].y) == MONTHLY["deaths"].tolist()[:12]
     assert list(fig.data[1].y) == MONTHLY["civilians"].tolist()[:12]
@@ -138,21 +150,70 @@ def test_monthly_figure():
 
 
 @pytest.mark.parametrize("first, last, message", [
-    ("2015-01", "2015-12", "data run from 2016-01"), ("April", "2016-05", "YYYY-MM"), (None, "2016-05", "YYYY-MM")])
+    ("2015-01", "2015-12", "data run from 2016-01"), ("April", "2016-05", "YYYY-MM"), (None, "2016-05", "YYYY-MM"),
+    ("2016-01", "2016-13", "Give months as YYYY-MM, e.g. 2016-04; got '2016-01' and '2016-13'.")])
 def test_monthly_figure_rejects_bad_months(first, last, message):
     with pytest.raises(CourseError, match=message):
-        casualties.monthly_deaths_figure(MONTHLY, first, last)
+        deaths.monthly_deaths_figure(MONTHLY, first, last)
 
 
 def test_daily_figure():
-    fig = casualties.daily_deaths_figure(DAILY)
+    fig = deaths.daily_deaths_figure(DAILY)
     assert len(fig.data[0].x) == 274          # 1 Feb to 31 Oct 2016
     assert fig.data[0].x[0] == "2016-02-01" and fig.data[0].x[-1] == "2016-10-31"
     assert [a.text for a in fig.layout.annotations if "Apr 2016:" in a.text or "Sep 2016:" in a.text] == [
         "26-27 Apr 2016: 208", "13-14 Sep 2016: 23"]
     assert "26-27 Apr 2016, 208 deaths" in display.description_of(fig)
     with pytest.raises(CourseError, match="YYYY-MM-DD"):
-        casualties.daily_deaths_figure(DAILY, "spring", "2016-05-01")
+        deaths.daily_deaths_figure(DAILY, "spring", "2016-05-01")
+
+
+def _labels(fig):
+    return [a.text for a in fig.layout.annotations if a.showarrow]
+
+
+@pytest.mark.parametrize("first, last, shaded, labelled", [
+    ("2016-06-01", "2016-08-31", [], []),                                       # the review's crash: no window inside
+    ("2016-04-27", "2016-09-13", ["sep-army-calm"], []),                        # both windows cut in half
+    ("2016-09-01", "2016-09-30", ["sep-army-calm"], ["13-14 Sep 2016: 23"]),
+    ("2016-01-01", "2016-04-30", ["feb-cessation"], ["26-27 Apr 2016: 208"]),
+    ("2016-04-26", "2016-04-27", [], ["26-27 Apr 2016: 208"]),                  # the window alone
+])
+def test_daily_figure_shades_and_labels_only_what_lies_in_the_range(first, last, shaded, labelled):
+    fig = deaths.daily_deaths_figure(DAILY, first, last)
+    assert fig.data[0].x[0] == first and fig.data[0].x[-1] == last
+    assert list(fig.layout.xaxis.range) == [f"{pd.Timestamp(first) - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}",
+                                            f"{pd.Timestamp(last) + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}"]
+    key_of = {(f"{p.start:%Y-%m-%d %H:%M}", f"{p.end:%Y-%m-%d %H:%M}"): p.key_id for p in deaths.shaded_periods()}
+    assert [key_of[(s.x0, s.x1)] for s in fig.layout.shapes] == shaded
+    assert _labels(fig) == labelled
+    text = display.description_of(fig)
+    if labelled:
+        assert all(f"{label.split(':')[0]}, " in text for label in labelled)
+    else:
+        assert "Labelled: none, no two-day window of the lesson falls in this range." in text
+    if not shaded:
+        assert "Shaded: no truce period falls in this range." in text
+    assert ("26-27 Apr 2016, 208 deaths" in text) == ("26-27 Apr 2016: 208" in labelled)
+
+
+@pytest.mark.parametrize("first, last, message", [
+    ("2016-08-31", "2016-06-01", "The days run backwards: 2016-06-01 is before 2016-08-31; give the earlier day first."),
+    (None, "2016-06-01", "None is not a date; write it as YYYY-MM-DD"),
+    ("2016-06-01", "31/08/2016x", "is not a date; write it as YYYY-MM-DD"),
+    ("2015-01-01", "2015-02-01", "No days between 2015-01-01 and 2015-02-01; the daily table runs from 2016-01-01"),
+])
+def test_daily_figure_rejects_a_bad_range_with_a_sentence(first, last, message):
+    with pytest.raises(CourseError, match=re.escape(message)):
+        deaths.daily_deaths_figure(DAILY, first, last)
+
+
+def test_monthly_figure_outside_the_truces_shades_nothing():
+    fig = deaths.monthly_deaths_figure(MONTHLY, "2017-01", "2017-06")
+    assert list(fig.layout.shapes) == []
+    assert "Shaded: no truce period falls in this range." in display.description_of(fig)
+    with pytest.raises(CourseError, match="The months run backwards"):
+        deaths.monthly_deaths_figure(MONTHLY, "2016-06", "2016-01")
 
 
 # ---- terms, the text and the causes ----------------------------------------------------------------
@@ -253,8 +314,8 @@ def test_holes_and_enforcement():
 # ---- the widget -------------------------------------------------------------------------------------
 
 def test_rate_figure_title_and_bars():
-    counts = casualties.april_2016_counts(MONTHLY, DAILY)
-    fig = casualties.rate_figure(25, "30 days (April 2016)", counts)
+    counts = deaths.april_2016_counts(MONTHLY, DAILY)
+    fig = rates.rate_figure(25, "30 days (April 2016)", counts)
     assert fig.layout.title.text == "One death every 25 minutes for 30 days = 1,728 deaths"
     assert list(fig.data[0].y) == [1728.0, 2149, 2653, 208]
     assert list(fig.data[0].marker.color) == [display.PALETTE[0], display.PALETTE[3], display.PALETTE[3],

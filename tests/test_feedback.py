@@ -12,7 +12,8 @@ import pytest
 from adversarial import LESSON, builders
 from ceasefire.instructor import feedback
 from ceasefire.errors import CourseError
-from ceasefire.checking.keys import load_keys, read_plain
+from ceasefire.checking.keys import load_keys
+from ceasefire.instructor.compile_keys import read_plain
 from conftest import ROOT
 from instructor_class import REFLECTIONS, ROSTER, graded, submissions, write_roster
 from test_assign import _plain_forms

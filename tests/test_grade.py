@@ -2,7 +2,7 @@
 survives, the other rows stay right; scoring happens outside the student's process."""
 
 import csv
-import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,13 +11,16 @@ from adversarial import LESSON, builders
 from ceasefire.instructor import grade as grade_module
 from ceasefire.instructor.grade import Limits, grade
 from ceasefire.checking.keys import load_keys
+from ceasefire.instructor.compile_keys import read_plain
 from conftest import ROOT
 
 QUESTIONS = sorted(q for q, k in load_keys().items() if k["lesson"] == LESSON)
 LIMITS = Limits(wall_seconds=25, cpu_seconds=8, memory_mb=1536)   # wall > CPU: a busy CI machine must not look like a hang
 # The one submission that only sleeps uses no CPU, so it cannot look like a hang: give it a shorter wall limit
 # (still long enough to start the worker and reach its sleeping cell on a busy machine) instead of waiting 25 s.
-SLEEPER, SLEEPER_LIMITS = "sleep-forever", Limits(wall_seconds=10, cpu_seconds=8, memory_mb=1536)
+# The endless loop gets a smaller CPU limit: the worker reaches the loop's cell (q03.2) within 2 s of CPU.
+OWN_LIMITS = {"sleep-forever": Limits(wall_seconds=10, cpu_seconds=8, memory_mb=1536),
+              "infinite-loop": Limits(wall_seconds=25, cpu_seconds=4, memory_mb=1536)}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,7 @@ def graded(tmp_path_factory):
     real_grade_one = grade_module.grade_one
 
     def grade_one(path, release, limits, *args, **kwargs):
-        return real_grade_one(path, release, SLEEPER_LIMITS if path.parent.name == SLEEPER else limits, *args, **kwargs)
+        return real_grade_one(path, release, OWN_LIMITS.get(path.parent.name, limits), *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(grade_module, "grade_one", grade_one)
@@ -78,6 +81,7 @@ def test_runaway_notebooks_are_stopped_and_the_running_cell_named(graded, studen
     assert stopped and all(words in r["reason"] for r in stopped), rows
     feedback = (graded["feedback"] / f"{student}.md").read_text()
     assert "Stopped while running cell" in feedback and words in feedback
+    assert rows["q03.1"]["status"] == "correct", "the limit must leave time to reach the runaway cell"
     assert "(question q03." in feedback
     if student == "os-exit":   # questions before the exit keep their marks
         assert rows["q03.1"]["status"] == "correct" and rows["q03.3"]["status"] == "correct"
@@ -154,11 +158,37 @@ def test_writing_outside_or_reading_solutions_is_refused(graded):
         assert graded["by"][student]["q03.1"]["status"] == "correct"
 
 
+def _revealing_forms(spec):
+    """How a key could show in feedback: as solutions write it (test_assign's leak patterns) and, for the
+    answers only a hash protects, the bare value in any spelling a person would recognise."""
+    from test_assign import _plain_forms
+    forms = _plain_forms(spec)
+    answer = spec["answer"]
+    if spec["kind"] == "number" and not (float(answer).is_integer() and abs(answer) < 100):
+        forms += [re.compile(rf"(?<![\w.]){re.escape(format(float(answer), 'g'))}(?![\w.])")]
+    if spec["kind"] in ("date", "month", "text"):
+        forms += [re.compile(rf"(?<![\w-]){re.escape(str(answer))}(?![\w-])", re.IGNORECASE)]
+    return forms
+
+
 def test_feedback_never_reveals_a_key(graded):
-    plain = (ROOT / "solutions" / "keys.yml").read_text()
-    for path in graded["feedback"].glob("*.md"):
-        text = path.read_text()
-        assert "115.2" not in text and "2016-05" not in text and "-1438" not in text, path.name
+    """Every plain answer of solutions/keys.yml, in every feedback file the grader wrote (Markdown and HTML)."""
+    plain = read_plain(ROOT / "solutions" / "keys.yml")
+    files = sorted(graded["feedback"].glob("*.md")) + sorted(graded["feedback"].glob("*.html"))
+    assert files
+    found = [f"{qid} in {path.name}" for path in files for qid, spec in plain.items()
+             for form in _revealing_forms(spec) if form.search(path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_the_reveal_check_finds_a_planted_key():
+    """Test of the test: a feedback line that states a key is caught, for each kind of question."""
+    plain = read_plain(ROOT / "solutions" / "keys.yml")
+    planted = {"q03.4": "| q03.4 | 0 / 1 | incorrect | the answer is -1438 |",
+               "q03.2": "expected 1,728 deaths", "q03.3": "the lowest month was 2016-05.",
+               "q01.5": f"the answer is {plain['q01.5']['answer']}"}
+    for qid, line in planted.items():
+        assert any(form.search(line) for form in _revealing_forms(plain[qid])), qid
 
 
 def test_summary_per_question(graded):

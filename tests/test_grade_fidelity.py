@@ -13,8 +13,9 @@ import time
 
 import pytest
 
-from ceasefire.instructor import grade as grade_module
-from ceasefire.instructor.grade import Limits, WorkerServer, _worker_env, run_in_sandbox, score, Result
+from ceasefire.instructor import runner
+from ceasefire.instructor.runner import Limits, WorkerServer, _worker_env, run_in_sandbox
+from ceasefire.instructor.scoring import Result, score
 from ceasefire.checking.keys import load_keys
 from conftest import ROOT
 from submissions import filled
@@ -27,9 +28,9 @@ LIMITS = Limits(wall_seconds=60, cpu_seconds=30, memory_mb=1536)
 def server():
     """One fork server for the module, as `grade` uses one per run."""
     started = WorkerServer(_worker_env())
-    grade_module._servers.insert(0, started)
+    runner.servers.insert(0, started)
     yield started
-    grade_module._servers.remove(started)
+    runner.servers.remove(started)
     started.close()
 
 
@@ -109,7 +110,9 @@ def test_the_worker_is_its_own_session_and_sets_its_own_limits(server):
 
 def test_no_preexec_fn_in_the_package():
     """preexec_fn is unsafe in a threaded program (the grader's thread pool): never used."""
-    for path in (ROOT / "src" / "ceasefire").glob("*.py"):
+    scanned = sorted((ROOT / "src" / "ceasefire").rglob("*.py"))   # every layer (glob alone missed subpackages)
+    assert ROOT / "src" / "ceasefire" / "instructor" / "runner.py" in scanned
+    for path in scanned:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         used = [n for n in ast.walk(tree) if isinstance(n, ast.keyword) and n.arg == "preexec_fn"]
         assert not used, f"{path.name} passes preexec_fn"
@@ -118,7 +121,7 @@ def test_no_preexec_fn_in_the_package():
 def test_a_grader_that_dies_takes_its_workers_with_it(tmp_path):
     """The fork server kills the workers it still has when its input closes (the grader killed)."""
     own = WorkerServer(_worker_env())
-    grade_module._servers.insert(0, own)
+    runner.servers.insert(0, own)
     try:
         import threading
         nb = filled(LESSON, **{"q03.1": "import time\ntime.sleep(600)"})
@@ -141,7 +144,7 @@ def test_a_grader_that_dies_takes_its_workers_with_it(tmp_path):
         thread.join(timeout=30)
         assert "r" in done
     finally:
-        grade_module._servers.remove(own)
+        runner.servers.remove(own)
         if own.proc.poll() is None:
             os.killpg(own.proc.pid, signal.SIGKILL)
 

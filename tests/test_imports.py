@@ -17,7 +17,9 @@ FORBIDDEN = ("jsonschema", "nbformat", "plotly.io._renderers", "rfc3987_syntax",
 LESSON_MODULES = ("lessons.lesson05_aftermath", "lessons.lesson02_agreement", "display.article",
                   "lessons.lesson03_casualties", "course", "data", "display", "lessons.lesson03_durability",
                   "display.timeline", "lessons.lesson04_interests", "display.maps", "lessons.lesson01_reading",
-                  "data.sourcing", "display.explorer", "checking.checks", "checking.progress")
+                  "data.sourcing", "display.explorer", "checking.checks", "checking.progress",
+                  "lessons.lesson03_deaths", "lessons.lesson03_rates", "lessons.lesson04_record",
+                  "lessons.lesson05_periods", "errors")
 
 # Runs in a fresh interpreter with an IPython shell, so display() goes through IPython's formatters as in a
 # kernel; prints the forbidden modules that got loaded.

@@ -10,6 +10,7 @@ import pytest
 
 from ceasefire import data, display
 from ceasefire.lessons import lesson04_interests as interests
+from ceasefire.lessons import lesson04_record as record_module
 from ceasefire.errors import CourseError
 from ceasefire.lessons.lesson04_interests import InterestMatrix
 
@@ -29,12 +30,6 @@ def _shown(fig):
 
 
 # ---- small helpers ---------------------------------------------------------------------------------
-
-def test_overlap_score_and_bad_level():
-    assert [interests.overlap_score(l) for l in ("shared", "partial", "opposed")] == [1, 0, -1]
-    with pytest.raises(ValueError, match="overlap must be one of shared, partial, opposed"):
-        interests.overlap_score("friendly")
-
 
 # ---- the matrix, as tables and static figure -----------------------------------------------------
 
@@ -63,12 +58,6 @@ def test_overlap_counts_shows_an_empty_level():
     assert counts.loc["opposed", "issues"] == 0 and counts.loc["opposed", "which"] == ""
 
 
-def test_matrix_table_reads_left_to_right():
-    table = interests.matrix_table(INTERESTS)
-    assert list(table.columns) == ["US position", "Russian position", "overlap", "paragraph"]
-    assert table.loc["Defeating ISIS", "overlap"] == "shared"
-
-
 def test_overlap_figure_data_title_description_and_colours():
     fig = interests.overlap_figure(INTERESTS)
     counts = INTERESTS["overlap"].value_counts()
@@ -84,7 +73,7 @@ def test_overlap_figure_data_title_description_and_colours():
 def test_static_figures_are_small_and_mimetype_only():
     for fig in (interests.overlap_figure(INTERESTS), interests.matrix_figure(INTERESTS),
                 interests.bases_map(data.places(), data.load_outline()),
-                interests.chemical_weapons_figure(interests.chemical_weapons_record(TIMELINE))):
+                record_module.chemical_weapons_figure(record_module.chemical_weapons_record(TIMELINE))):
         bundle = pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())
         assert set(bundle) == {"application/vnd.plotly.v1+json"}
         assert len(json.dumps(bundle)) < 40_000
@@ -105,7 +94,8 @@ def test_select(choice, count):
 
 
 def test_select_rejects_unknown_choice_with_a_hint():
-    with pytest.raises(ValueError, match="choice must be 'all', one of shared, partial, opposed, or an issue id"):
+    with pytest.raises(CourseError, match="There is no overlap level or issue id 'weather'; choose 'all' or one of: "
+                                          "shared, partial, opposed, "):
         interests.select(INTERESTS, "weather")
 
 
@@ -191,7 +181,7 @@ def test_widget_overlap_choice_then_back_to_all(matrix):
 
 
 def test_widget_rejects_a_bad_starting_choice():
-    with pytest.raises(ValueError, match="choice must be"):
+    with pytest.raises(CourseError, match="no overlap level or issue id 'weather'"):
         InterestMatrix(INTERESTS, SOURCES, ARTICLE_MAP, choice="weather")
 
 
@@ -228,7 +218,7 @@ def test_stance_summary_counts_each_camp():
 
 
 def test_the_record_labels_events_findings_and_positions_with_speakers():
-    record = interests.the_record(TIMELINE, "P16")
+    record = record_module.the_record(TIMELINE, "P16")
     assert list(record.columns) == ["date", "kind", "who speaks", "what", "source"]
     assert set(record["kind"]) == {"event", "official finding", "party position"}
     events = record[record["kind"] == "event"]
@@ -236,14 +226,14 @@ def test_the_record_labels_events_findings_and_positions_with_speakers():
     positions = record[record["kind"] == "party position"]
     assert {"United States", "Russian Federation", "Government of Syria"} <= set(positions["who speaks"])
     assert "about 30 Aug 2016" in set(record["date"])        # an approximate date says so
-    both = interests.the_record(TIMELINE, ["P06", "P07"])
+    both = record_module.the_record(TIMELINE, ["P06", "P07"])
     assert set(TIMELINE.loc[TIMELINE["paragraph"].isin(["P06", "P07"]), "event"]) == set(both["what"])
-    with pytest.raises(CourseError, match="no rows tied to P99"):
-        interests.the_record(TIMELINE, "P99")
+    with pytest.raises(CourseError, match="no rows tied to P99; give paragraph ids written like 'P16'"):
+        record_module.the_record(TIMELINE, "P99")
 
 
 def test_the_record_of_p06_separates_the_vote_from_ivanovs_statement():
-    record = interests.the_record(TIMELINE, "P06")
+    record = record_module.the_record(TIMELINE, "P06")
     vote = record[record["what"].str.contains("162")]
     assert list(vote["kind"]) == ["event"] and "air force" not in vote["what"].iloc[0]
     ivanov = record[record["what"].str.contains("Ivanov")]
@@ -283,17 +273,17 @@ def test_bases_table_every_base_row_cites_a_source_of_its_own_side_or_an_indepen
 
 
 def test_chemical_weapons_record_is_dated_sourced_and_says_who_speaks():
-    record = interests.chemical_weapons_record(TIMELINE)
+    record = record_module.chemical_weapons_record(TIMELINE)
     p16 = TIMELINE[TIMELINE["paragraph"] == "P16"]
     findings = data.load_table("jim_findings")
     assert len(record) == len(p16) + len(findings)
     assert record["date"].is_monotonic_increasing
     assert record.iloc[0]["date"] == pd.Timestamp("2013-08-21")          # Ghouta, the coercive context
-    assert set(record["lane"]) <= set(interests.CW_LANES)
-    attacks = record[record["lane"] == interests.ATTACKS]
+    assert set(record["lane"]) <= set(record_module.CW_LANES)
+    attacks = record[record["lane"] == record_module.ATTACKS]
     assert list(attacks["when"]) == ["Apr 2014 (month only)", "Mar 2015 (month only)", "Aug 2015 (month only)"]
     assert "attributed by the inquiry to ISIS / ISIL / Daesh" in attacks.iloc[-1]["event"]
-    found = record[record["lane"] == interests.FINDINGS]
+    found = record[record["lane"] == record_module.FINDINGS]
     assert any("3 of the 9 cases" in e for e in found["event"])
     us = record[record["lane"] == "US position"]
     assert any("prepared to act" in e for e in us["event"])              # Obama, 14 Sep 2013
@@ -306,25 +296,25 @@ def test_chemical_weapons_record_is_dated_sourced_and_says_who_speaks():
 
 def test_chemical_weapons_record_needs_p16_rows():
     with pytest.raises(CourseError, match=r"no events tied to \[P16\]"):
-        interests.chemical_weapons_record(TIMELINE[TIMELINE["paragraph"] != "P16"])
+        record_module.chemical_weapons_record(TIMELINE[TIMELINE["paragraph"] != "P16"])
 
 
 def test_chemical_weapons_record_gives_an_unexpected_speaker_its_own_lane():
     extra = TIMELINE.iloc[:1].copy()
     extra[["statement", "speaker", "paragraph", "event"]] = ["position", "turkey", "P16", "A test statement."]
-    record = interests.chemical_weapons_record(pd.concat([TIMELINE, extra]))
+    record = record_module.chemical_weapons_record(pd.concat([TIMELINE, extra]))
     assert "Turkey position" in set(record["lane"])
-    assert interests.lanes_of(record)[-1] == "Turkey position"
+    assert record_module.lanes_of(record)[-1] == "Turkey position"
 
 
 def test_chemical_weapons_figure():
-    record = interests.chemical_weapons_record(TIMELINE)
-    fig = interests.chemical_weapons_figure(record)
-    assert [t.name for t in fig.data] == interests.lanes_of(record)
-    assert [t.name for t in fig.data][:3] == [interests.EVENTS, interests.ATTACKS, interests.FINDINGS]
-    events = next(t for t in fig.data if t.name == interests.EVENTS)
+    record = record_module.chemical_weapons_record(TIMELINE)
+    fig = record_module.chemical_weapons_figure(record)
+    assert [t.name for t in fig.data] == record_module.lanes_of(record)
+    assert [t.name for t in fig.data][:3] == [record_module.EVENTS, record_module.ATTACKS, record_module.FINDINGS]
+    events = next(t for t in fig.data if t.name == record_module.EVENTS)
     assert "2013-09-14" in list(events.x) and list(events.x).count("2013-09-14") == 1   # same-day items share a dot
-    attacks = next(t for t in fig.data if t.name == interests.ATTACKS)
+    attacks = next(t for t in fig.data if t.name == record_module.ATTACKS)
     assert list(attacks.x) == ["2014-04-01", "2015-03-01", "2015-08-01"]
     assert fig.layout.shapes[0].x0 == "2014-06-23"
     text = display.description_of(fig)

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from ceasefire import data
-from ceasefire.checking import keys
+from ceasefire.instructor import compile_keys as keys
 from ceasefire.manifest import load_course
 
 # What each bold label in a lesson asserts about the kind of the paragraphs it names.

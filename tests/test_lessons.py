@@ -1,6 +1,7 @@
 """Lessons against the manifest: every paragraph a lesson lists is cited in it, every content paragraph of
-the column is cited somewhere, and lessons label opinion, record and model."""
+the column is cited somewhere, lessons label opinion, record and model, and the lesson modules stay small."""
 
+import ast
 import re
 
 import nbformat
@@ -51,3 +52,40 @@ def test_each_lesson_is_small_and_has_a_widget(lesson):
     assert path.stat().st_size <= 300_000
     nb = nbformat.read(path, as_version=4)
     assert any("nbval-ignore-output" in c.metadata.get("tags", []) for c in nb.cells), "a widget-driven figure"
+
+
+# ---- the lesson modules stay small (issue 12) ----------------------------------------------------------
+
+
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 400, 50
+SMALL_MODULES = sorted((ROOT / "src" / "ceasefire" / "lessons").glob("*.py")) + [
+    ROOT / "src" / "ceasefire" / "errors.py", ROOT / "src" / "ceasefire" / "course.py"]
+
+
+def oversized(source: str) -> list[str]:
+    """What breaks the size rules in one module's source: the module's length and each long function."""
+    problems = []
+    lines = source.count("\n")
+    if lines > MAX_MODULE_LINES:
+        problems.append(f"{lines} lines (at most {MAX_MODULE_LINES})")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = node.end_lineno - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                problems.append(f"{node.name}() has {length} lines (at most {MAX_FUNCTION_LINES})")
+    return problems
+
+
+@pytest.mark.parametrize("path", SMALL_MODULES, ids=lambda p: p.name)
+def test_lesson_modules_and_functions_stay_small(path):
+    assert oversized(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_size_check_catches_a_long_module_and_a_long_function():
+    """Test of the test: one line over each limit is caught, the limits themselves are not."""
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES - 1))
+    assert oversized(f"def fits():\n{body}\n") == []
+    assert oversized(f"def too_long():\n{body}\n    extra = 1\n") == ["too_long() has 51 lines (at most 50)"]
+    assert oversized("x = 1\n" * MAX_MODULE_LINES) == []
+    assert oversized("x = 1\n" * (MAX_MODULE_LINES + 1)) == ["401 lines (at most 400)"]
+    assert len(SMALL_MODULES) >= 12      # the glob found the lesson modules

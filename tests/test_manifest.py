@@ -59,7 +59,31 @@ def test_readme_table_links_binder_once_a_repository_is_set():
     raw["repository"] = "someone/ceasefire-course"
     table = readme_lesson_table(parse_manifest(raw, ROOT))
     assert binder_url("someone/ceasefire-course", "lessons/00-start-here.ipynb") in table
-    assert "mybinder.org/v2/gh/someone/ceasefire-course/HEAD?urlpath=lab/tree/lessons/00-start-here.ipynb" in table
+    assert ("(https://mybinder.org/v2/gh/someone/ceasefire-course/HEAD?urlpath=lab%2Ftree%2Flessons%2F"
+            "00-start-here.ipynb)") in table
+
+
+@pytest.mark.parametrize("repository, path, ref, expected", [
+    ("someone/course", "lessons/00-start-here.ipynb", "HEAD",
+     "https://mybinder.org/v2/gh/someone/course/HEAD?urlpath=lab%2Ftree%2Flessons%2F00-start-here.ipynb"),
+    ("someone/course", "a b/c#1.ipynb", "fix/typo",     # a branch with '/', a path with a space and a '#'
+     "https://mybinder.org/v2/gh/someone/course/fix%2Ftypo?urlpath=lab%2Ftree%2Fa%20b%2Fc%231.ipynb"),
+    ("my-org/my.repo_2", "x.ipynb", "v1.0", "https://mybinder.org/v2/gh/my-org/my.repo_2/v1.0?urlpath=lab%2Ftree%2Fx.ipynb"),
+])
+def test_binder_url_quotes_ref_and_path(repository, path, ref, expected):
+    assert binder_url(repository, path, ref) == expected
+
+
+@pytest.mark.parametrize("repository, path, ref", [
+    ("git://127.0.0.1/course.git", "x.ipynb", "main"),    # not a GitHub OWNER/NAME
+    ("someone", "x.ipynb", "main"),
+    ("", "x.ipynb", "main"),
+    ("someone/course", "x.ipynb", ""),
+    ("someone/course", "", "main"),
+])
+def test_binder_url_refuses_what_binder_cannot_build(repository, path, ref):
+    with pytest.raises(CourseError, match="Binder link needs"):
+        binder_url(repository, path, ref)
 
 
 def test_every_paragraph_is_taught_by_a_lesson_that_lists_it():

@@ -6,6 +6,7 @@ from ceasefire import data
 from ceasefire.lessons import lesson02_agreement as agreement
 from ceasefire.display import maps
 from ceasefire.display import FOCUS_LAND, LAND, description_of
+from ceasefire.errors import CourseError
 
 PLACES = data.places()
 OUTLINE = data.load_outline()
@@ -15,7 +16,7 @@ STOPS = agreement.place_stops()
 
 def test_pick_keeps_order_and_rejects_unknown_ids():
     assert list(maps.pick(PLACES, ["tartus", "aleppo"])["place_id"]) == ["tartus", "aleppo"]
-    with pytest.raises(ValueError, match="'atlantis' not in places.csv"):
+    with pytest.raises(CourseError, match="'atlantis' not in places.csv; choose from the known places: "):
         maps.pick(PLACES, ["aleppo", "atlantis"])
 
 
@@ -79,7 +80,7 @@ def test_highlight_outside_the_frame_draws_no_star():
 
 def test_highlight_must_be_on_the_map():
     few = maps.pick(PLACES, ["aleppo", "damascus"])
-    with pytest.raises(ValueError, match="Cannot highlight 'tartus'"):
+    with pytest.raises(CourseError, match="Cannot highlight 'tartus': .*; choose one of aleppo, damascus"):
         maps.syria_map(few, OUTLINE, highlight="tartus")
 
 
@@ -135,7 +136,7 @@ def test_place_map_handles_shared_and_outside_places():
 def test_place_map_needs_stops_with_known_places():
     with pytest.raises(ValueError, match="at least one stop"):
         maps.PlaceMap(PLACES, OUTLINE, TIMELINE, [])
-    with pytest.raises(ValueError, match="not in places.csv"):
+    with pytest.raises(CourseError, match="not in places.csv"):
         maps.PlaceMap(PLACES, OUTLINE, TIMELINE, [("x", "X", "nowhere", "a note")])
 
 

@@ -19,7 +19,7 @@ from hypothesis import given, settings, strategies as st
 
 from ceasefire import data
 from ceasefire.checking.checks import evaluate, watch
-from ceasefire.checking.keys import read_plain
+from ceasefire.instructor.compile_keys import read_plain
 from ceasefire.instructor.plain import from_plain, to_plain
 from conftest import ROOT
 

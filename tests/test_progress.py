@@ -65,9 +65,11 @@ def test_summary_and_figure_per_lesson():
     keys = {"q01.1": {"lesson": "01-reading-the-column"}, "q01.2": {"lesson": "01-reading-the-column"},
             "q03.1": {"lesson": "03-february-failure"}}
     results = {"q01.1": {"status": "correct"}, "q01.2": {"status": "unanswered"}, "q03.1": {"status": "partial"}}
-    table = progress.summary(keys, results)
+    from ceasefire.display import progress as chart   # the file is read here, drawn in the display layer
+
+    table = chart.summary(keys, results)
     assert table[["lesson", "questions", "answered", "correct"]].values.tolist() == [["01", 2, 1, 1], ["03", 1, 1, 0]]
-    fig = progress.figure(table)
+    fig = chart.figure(table)
     assert fig.layout.title.text == "Your progress: 1 of 3 questions correct"
     assert [t.name for t in fig.data] == ["questions", "answered", "correct"]
     assert list(fig.data[2].y) == [1, 0]
@@ -82,7 +84,7 @@ def test_killing_a_writer_midway_leaves_a_valid_file(tmp_path):
 
     path = tmp_path / "p.json"
     progress.record("q00.0", "correct", 1.0, path)
-    code = ("import sys\nfrom ceasefire import progress\nn = 0\n"
+    code = ("import sys\nfrom ceasefire.checking import progress\nn = 0\n"
             "while True:\n    n += 1\n    progress.record(f'q{n}', 'correct', 1.0, sys.argv[1])\n")
     for _ in range(5):
         writer = subprocess.Popen([sys.executable, "-c", code, str(path)])
@@ -91,3 +93,8 @@ def test_killing_a_writer_midway_leaves_a_valid_file(tmp_path):
         writer.wait()
         doc = json.loads(path.read_text())          # never half-written
         assert doc["questions"]["q00.0"]["status"] == "correct"
+
+
+def test_loading_before_any_check_creates_no_file(tmp_path):
+    assert progress.load(tmp_path / "p.json") == {}
+    assert list(tmp_path.iterdir()) == []      # neither a progress file nor a lock file

@@ -11,7 +11,8 @@ import pytest
 from ceasefire.errors import CourseError
 from ceasefire.instructor.export import read_gradebook
 from ceasefire.instructor.grade import GRADEBOOK_COLUMNS
-from ceasefire.checking.keys import load_keys, read_plain
+from ceasefire.checking.keys import load_keys
+from ceasefire.instructor.compile_keys import read_plain
 from ceasefire.instructor.report import anchor, analyse, headline, report
 from conftest import ROOT
 from instructor_class import HAND_COUNT, RIGHT, ROSTER, graded, submissions

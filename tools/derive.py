@@ -22,7 +22,9 @@ import math
 import sys
 from pathlib import Path
 
+from ceasefire.data import OUTLINE_FILE, TABLES
 from ceasefire.errors import CourseError
+from ceasefire.files import write_atomic
 
 UCDP_SOURCE = "ucdp-ged-syria"
 MONTHLY_RAW = "ucdp_ged_syria_monthly_2016-01_2019-11.csv"
@@ -66,12 +68,15 @@ def _read_csv(path: Path):
         raise CourseError(f"Raw file {path} is missing: point --shared at the shared data folder.") from None
 
 
-def _write_csv(path: Path, header, rows):
+def _write_table(out: Path, name: str, rows) -> Path:
+    """Write table `name` of data.TABLES into `out` under its file name, its header from the schema (so
+    the derived files and the loader that checks them cannot disagree on columns)."""
+    table = TABLES[name]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow(table.column_names)
     writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return write_atomic(out / table.filename, buffer.getvalue())
 
 
 def monthly_rows(raw_rows):
@@ -198,26 +203,15 @@ def place_rows(raw_rows, outline):
 def derive_all(shared_data: Path, out: Path) -> list:
     """Write every derived table into `out`; return the paths written."""
     shared_data, out = Path(shared_data), Path(out)
-    written = []
-    target = out / "deaths_monthly.csv"
-    _write_csv(target, ["month", "deaths", "deaths_low", "deaths_high", "civilians", "deaths_by_start",
-                        "deaths_prorated", "source"], monthly_rows(_read_csv(shared_data / MONTHLY_RAW)))
-    written.append(target)
-    target = out / "deaths_daily_2016.csv"
-    _write_csv(target, ["date", "deaths", "civilians", "source"], daily_rows(_read_csv(shared_data / DAILY_RAW)))
-    written.append(target)
+    written = [_write_table(out, "deaths_monthly", monthly_rows(_read_csv(shared_data / MONTHLY_RAW))),
+               _write_table(out, "deaths_daily", daily_rows(_read_csv(shared_data / DAILY_RAW)))]
     try:
         raw_outline = json.loads((shared_data / OUTLINE_RAW).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CourseError(f"Raw file {shared_data / OUTLINE_RAW} is missing.") from None
     outline = simplify_outline(raw_outline)
-    target = out / "syria_outline.geojson"
-    target.write_text(json.dumps(outline, separators=(",", ":")) + "\n", encoding="utf-8")
-    written.append(target)
-    target = out / "places.csv"
-    _write_csv(target, ["place_id", "name", "lat", "lon", "map_lat", "map_lon", "country", "kind", "source"],
-               place_rows(_read_csv(shared_data / PLACES_RAW), outline))
-    written.append(target)
+    written.append(write_atomic(out / OUTLINE_FILE, json.dumps(outline, separators=(",", ":")) + "\n"))
+    written.append(_write_table(out, "places", place_rows(_read_csv(shared_data / PLACES_RAW), outline)))
     return written
 
 

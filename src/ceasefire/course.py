@@ -3,11 +3,14 @@
 import pandas as pd
 from IPython.display import Markdown, display
 
+from ceasefire.errors import friendly_messages
 from ceasefire.manifest import lesson_closing_markdown, lesson_opening_markdown, load_course
 
 
 def opening(slug: str):
-    """Show the lesson's minutes, prerequisites, questions and objectives."""
+    """Show the lesson's minutes, prerequisites, questions and objectives; from here on a CourseError shows
+    as its message alone, not a traceback."""
+    friendly_messages()
     course = load_course()
     display(Markdown(lesson_opening_markdown(course.lesson(slug), course)))
 

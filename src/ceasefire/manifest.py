@@ -7,6 +7,7 @@ data cross-checks) reads them from here.
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -16,6 +17,7 @@ from ceasefire.paths import MANIFEST_NAME, course_root
 SLUG = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
 PARAGRAPH = re.compile(r"^P(0[1-9]|1[0-9])$")
 STATUSES = ("ready", "planned")
+REPOSITORY = re.compile(r"[\w.-]+/[\w.-]+")   # a GitHub OWNER/NAME
 LESSON_FIELDS = ("slug", "title", "status", "minutes", "prerequisites", "paragraphs", "questions",
                  "objectives", "key_points")
 
@@ -78,6 +80,44 @@ def _text_list(value, where):
     return tuple(v.strip() for v in value)
 
 
+def _parse_lesson(item, index: int, name: str, earlier: set) -> Lesson:
+    """One entry of the lessons list; `earlier` holds the slugs listed before it."""
+    if not isinstance(item, dict):
+        raise CourseError(f"{name}, lesson {index}: each lesson must be a mapping of fields.")
+    slug = item.get("slug")
+    where = f"{name}, lesson {index} ({slug or 'no slug'})"
+    unknown = sorted(set(item) - set(LESSON_FIELDS))
+    if unknown:
+        raise CourseError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(LESSON_FIELDS)}.")
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        raise CourseError(f"{where}: 'slug' must look like '03-february-failure' (two digits, dash, words).")
+    if slug in earlier:
+        raise CourseError(f"{where}: slug {slug!r} is listed twice.")
+    if int(slug[:2]) != index - 1:
+        raise CourseError(f"{where}: lessons must be numbered in order from 00; expected {index - 1:02d}.")
+    title = item.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise CourseError(f"{where}: 'title' is missing.")
+    status = item.get("status", "ready")
+    if status not in STATUSES:
+        raise CourseError(f"{where}: 'status' must be one of {', '.join(STATUSES)}, not {status!r}.")
+    minutes = item.get("minutes")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 5 <= minutes <= 240:
+        raise CourseError(f"{where}: 'minutes' must be a whole number between 5 and 240.")
+    prerequisites = _text_list(item.get("prerequisites"), f"{where}: 'prerequisites'")
+    for pre in prerequisites:
+        if pre not in earlier:
+            raise CourseError(f"{where}: prerequisite {pre!r} is not an earlier lesson.")
+    paragraphs = _text_list(item.get("paragraphs"), f"{where}: 'paragraphs'")
+    for pid in paragraphs:
+        if not PARAGRAPH.match(pid):
+            raise CourseError(f"{where}: {pid!r} is not an article paragraph id (P01 to P19).")
+    texts = [_text_list(item.get(field), f"{where}: '{field}'") for field in ("questions", "objectives", "key_points")]
+    if not all(texts):
+        raise CourseError(f"{where}: every lesson needs questions, objectives and key_points.")
+    return Lesson(slug, title.strip(), status, minutes, prerequisites, paragraphs, *texts)
+
+
 def parse_manifest(raw, root: Path, name: str = MANIFEST_NAME) -> Course:
     """Check the manifest's structure and turn it into a Course. Every problem names the lesson and field."""
     if not isinstance(raw, dict):
@@ -85,48 +125,11 @@ def parse_manifest(raw, root: Path, name: str = MANIFEST_NAME) -> Course:
     lessons_raw = raw.get("lessons")
     if not isinstance(lessons_raw, list) or not lessons_raw:
         raise CourseError(f"{name} needs a non-empty 'lessons' list.")
-    lessons, seen = [], set()
+    lessons = []
     for index, item in enumerate(lessons_raw, start=1):
-        if not isinstance(item, dict):
-            raise CourseError(f"{name}, lesson {index}: each lesson must be a mapping of fields.")
-        slug = item.get("slug")
-        where = f"{name}, lesson {index} ({slug or 'no slug'})"
-        unknown = sorted(set(item) - set(LESSON_FIELDS))
-        if unknown:
-            raise CourseError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(LESSON_FIELDS)}.")
-        if not isinstance(slug, str) or not SLUG.match(slug):
-            raise CourseError(f"{where}: 'slug' must look like '03-february-failure' (two digits, dash, words).")
-        if slug in seen:
-            raise CourseError(f"{where}: slug {slug!r} is listed twice.")
-        if int(slug[:2]) != index - 1:
-            raise CourseError(f"{where}: lessons must be numbered in order from 00; expected {index - 1:02d}.")
-        title = item.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise CourseError(f"{where}: 'title' is missing.")
-        status = item.get("status", "ready")
-        if status not in STATUSES:
-            raise CourseError(f"{where}: 'status' must be one of {', '.join(STATUSES)}, not {status!r}.")
-        minutes = item.get("minutes")
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 5 <= minutes <= 240:
-            raise CourseError(f"{where}: 'minutes' must be a whole number between 5 and 240.")
-        prerequisites = _text_list(item.get("prerequisites"), f"{where}: 'prerequisites'")
-        for pre in prerequisites:
-            if pre not in seen:
-                raise CourseError(f"{where}: prerequisite {pre!r} is not an earlier lesson.")
-        paragraphs = _text_list(item.get("paragraphs"), f"{where}: 'paragraphs'")
-        for pid in paragraphs:
-            if not PARAGRAPH.match(pid):
-                raise CourseError(f"{where}: {pid!r} is not an article paragraph id (P01 to P19).")
-        questions = _text_list(item.get("questions"), f"{where}: 'questions'")
-        objectives = _text_list(item.get("objectives"), f"{where}: 'objectives'")
-        key_points = _text_list(item.get("key_points"), f"{where}: 'key_points'")
-        if not questions or not objectives or not key_points:
-            raise CourseError(f"{where}: every lesson needs questions, objectives and key_points.")
-        seen.add(slug)
-        lessons.append(Lesson(slug, title.strip(), status, minutes, prerequisites, paragraphs,
-                              questions, objectives, key_points))
+        lessons.append(_parse_lesson(item, index, name, {lesson.slug for lesson in lessons}))
     repository = raw.get("repository") or ""
-    if repository and not re.match(r"^[\w.-]+/[\w.-]+$", repository):
+    if repository and not REPOSITORY.fullmatch(repository):
         raise CourseError(f"{name}: 'repository' must look like OWNER/NAME, not {repository!r}.")
     return Course(str(raw.get("title", "")).strip(), str(raw.get("subtitle", "")).strip(),
                   repository, tuple(lessons), root)
@@ -164,8 +167,21 @@ def lesson_closing_markdown(lesson: Lesson) -> str:
     return f"**Key points**\n\n{_bullets(lesson.key_points)}"
 
 
+BINDER = "https://mybinder.org"
+
+
 def binder_url(repository: str, path: str, ref: str = "HEAD") -> str:
-    return f"https://mybinder.org/v2/gh/{repository}/{ref}?urlpath=lab/tree/{path}"
+    """The mybinder.org link that builds GitHub repository OWNER/NAME at `ref` and opens `path` in JupyterLab.
+
+    The one Binder link builder (the README table and `ceasefire links` both use it). The ref is quoted
+    whole, so a branch such as 'fix/typo' stays one path segment (BinderHub unquotes it), and the urlpath is
+    quoted as BinderHub's own launch form quotes it (encodeURIComponent), so spaces, '#', '?' and '&' in a
+    notebook's path cannot cut the link short."""
+    if not REPOSITORY.fullmatch(repository or ""):
+        raise CourseError(f"A Binder link needs a GitHub repository as OWNER/NAME, not {repository!r}.")
+    if not ref or not path:
+        raise CourseError("A Binder link needs a git ref (branch, tag or commit) and a notebook path.")
+    return f"{BINDER}/v2/gh/{repository}/{quote(ref, safe='')}?urlpath={quote('lab/tree/' + path, safe='')}"
 
 
 def readme_lesson_table(course: Course) -> str:

@@ -444,7 +444,8 @@ def figure_titles(page) -> list:
 
 # ---- moving a widget -------------------------------------------------------------------------------
 
-CONTROLS = ".widget-dropdown select, .noUi-handle"
+# ipywidgets' dropdowns and sliders, and the course's own named controls (ceasefire.display.controls)
+CONTROLS = ".widget-dropdown select, .noUi-handle, .ceasefire-control select, .ceasefire-control input[type=range]"
 
 
 class FigureDidNotChange(AssertionError):
@@ -500,6 +501,19 @@ def change_widget(page, widget, timeout: float = 15_000, step: int = 1) -> Chang
         after = options[target]
         expect(control).to_have_js_property("selectedIndex", target, timeout=5_000)
         kind = "dropdown"
+    elif tag == "input":      # a native range input: its name and its value in words are on the element
+        label = control.evaluate("e => e.labels.length ? e.labels[0].textContent : e.getAttribute('aria-label')")
+        before = control.get_attribute("aria-valuetext")
+        at_max = control.evaluate("e => e.value === e.max")
+        control.focus()
+        for _ in range(abs(step)):
+            control.press("ArrowLeft" if at_max or step < 0 else "ArrowRight")
+        try:
+            expect(control).not_to_have_attribute("aria-valuetext", before, timeout=5_000)
+        except AssertionError as exc:
+            raise AssertionError(f"The slider {label!r} did not move on the page (value {before!r})") from exc
+        after = control.get_attribute("aria-valuetext")
+        kind = "slider"
     else:
         slider = control.locator("xpath=ancestor::div[contains(@class, 'widget-slider')][1]")
         label = (slider.locator("label").first.text_content() or "").strip()

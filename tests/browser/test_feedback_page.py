@@ -21,7 +21,8 @@ if PROBLEM and not REQUIRED:
 
 from ceasefire.instructor.feedback import feedback_html  # noqa: E402
 from ceasefire.instructor.grade import GRADEBOOK_COLUMNS, Result  # noqa: E402
-from ceasefire.checking.keys import load_keys, read_plain  # noqa: E402
+from ceasefire.checking.keys import load_keys  # noqa: E402
+from ceasefire.instructor.compile_keys import read_plain  # noqa: E402
 from ceasefire.instructor.report import analyse, render  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -194,3 +194,58 @@ def mapping(value) -> dict:
             raise Unreadable("Both sides of each pair should be text in quotes, like \"P01\": \"opinion\".")
         out[key] = item
     return out
+
+
+# ---- figures (read without importing plotly: the checker stays light) ----------------------------------
+
+NOT_A_FIGURE_DICT = "This dictionary is not a plotly figure; build one with px or go."
+TYPECODES = {"i1": "b", "u1": "B", "i2": "h", "u2": "H", "i4": "i", "u4": "I", "f4": "f", "f8": "d"}
+
+
+def _is_plotly_figure(value) -> bool:
+    return any(cls.__name__ == "BaseFigure" and cls.__module__.startswith("plotly.") for cls in type(value).__mro__)
+
+
+def _typed_array(values):
+    """plotly writes numpy arrays as {"dtype": "f8", "bdata": <base64>} in a figure's dict: read them back."""
+    if not (isinstance(values, dict) and "bdata" in values):
+        return values
+    import array
+    import base64
+
+    try:
+        decoded = array.array(TYPECODES[values.get("dtype", "f8")])
+        decoded.frombytes(base64.b64decode(values["bdata"]))
+    except (KeyError, ValueError, TypeError):
+        raise Unreadable(NOT_A_FIGURE_DICT) from None
+    return decoded.tolist()
+
+
+def _title(axis) -> str:
+    title = axis.get("title") if isinstance(axis, dict) else None
+    return str(title.get("text") or "") if isinstance(title, dict) else str(title or "")
+
+
+def _figure_dict(value):
+    traces, layout = value.get("data"), value.get("layout", {})
+    if isinstance(traces, dict):
+        traces = [traces]
+    if not isinstance(traces, (list, tuple)) or not all(isinstance(t, dict) for t in traces) \
+            or not isinstance(layout, dict):
+        raise Unreadable(NOT_A_FIGURE_DICT)
+    read = [(str(t.get("type", "scatter")), _typed_array(t.get("x")), _typed_array(t.get("y"))) for t in traces]
+    return [(kind, [] if x is None else x, [] if y is None else y) for kind, x, y in read], \
+        [_title(layout.get("xaxis")), _title(layout.get("yaxis"))]
+
+
+def figure(value):
+    """([(trace type, x values, y values) for each trace], [x axis title, y axis title]) of a plotly figure,
+    or of a figure written as a dictionary."""
+    if isinstance(value, dict) and "data" in value:
+        return _figure_dict(value)
+    if not _is_plotly_figure(value):
+        raise Unreadable("This answer should be a plotly figure (for example the result of px.bar(...)), "
+                         f"but it is {_describe_type(value)}.")
+    traces = [(trace.type, [] if getattr(trace, "x", None) is None else trace.x,
+               [] if getattr(trace, "y", None) is None else trace.y) for trace in value.data]
+    return traces, [value.layout.xaxis.title.text, value.layout.yaxis.title.text]

@@ -1,13 +1,13 @@
 """A student's progress: the latest result of each question, in a small JSON file beside the course.
 
-Writes are atomic (a temporary file in the same folder, then os.replace), so a kill mid-write leaves the
-previous good file; read-modify-write runs under an exclusive lock, so two notebooks checking at the
-same moment both keep their results. A damaged file is moved aside (never deleted) and a new one started.
+Writes are atomic (ceasefire.files.write_atomic), so a kill mid-write leaves the previous good file;
+read-modify-write runs under an exclusive lock, so two notebooks checking at the same moment both keep
+their results. A damaged file is moved aside (never deleted) and a new one started.
+This module only reads and writes the file: the per-lesson summary and its chart are in ceasefire.course.
 """
 
 import json
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +16,7 @@ try:
 except ImportError:        # Windows: no advisory locks; writes stay atomic
     fcntl = None
 
+from ceasefire.files import write_atomic
 from ceasefire.paths import course_root
 
 PROGRESS_ENV = "CEASEFIRE_PROGRESS"
@@ -59,16 +60,7 @@ def _read(path: Path) -> dict:
 
 
 def _write(path: Path, doc: dict):
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(doc, out, indent=1, sort_keys=True)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(doc, indent=1, sort_keys=True))
 
 
 def record(question_id: str, status: str, score: float, path: Path | None = None):
@@ -85,47 +77,8 @@ def record(question_id: str, status: str, score: float, path: Path | None = None
 def load(path: Path | None = None) -> dict:
     """question id -> {'status', 'score', 'attempts'} (empty when nothing was checked yet)."""
     path = Path(path) if path else progress_path()
+    if not path.exists():   # nothing checked yet: no lock file to create just to find that out
+        return {}
     with _locked(path):
-        return _read(path)["questions"] if path.exists() else {}
+        return _read(path)["questions"]
 
-
-ANSWERED = ("correct", "partial", "incorrect")
-
-
-def summary(keys: dict | None = None, results: dict | None = None):
-    """One row per lesson that has questions: how many there are, answered, correct."""
-    import pandas as pd
-
-    from ceasefire.checking.keys import load_keys
-    from ceasefire.manifest import load_course
-
-    keys = load_keys() if keys is None else keys
-    results = load() if results is None else results
-    rows = []
-    for lesson in load_course().lessons:
-        ids = [qid for qid, key in keys.items() if key["lesson"] == lesson.slug]
-        if not ids:
-            continue
-        states = [results.get(qid, {}).get("status") for qid in ids]
-        rows.append({"lesson": lesson.number, "title": lesson.title, "questions": len(ids),
-                     "answered": sum(s in ANSWERED for s in states), "correct": sum(s == "correct" for s in states)})
-    return pd.DataFrame(rows, columns=["lesson", "title", "questions", "answered", "correct"])
-
-
-def figure(table=None):
-    """Grouped bars per lesson: questions, answered, correct."""
-    import plotly.graph_objects as go
-
-    from ceasefire.display import PALETTE, describe, setup
-
-    setup()
-    table = summary() if table is None else table
-    labels = [f"{row.lesson} {row.title}" for row in table.itertuples()]
-    fig = go.Figure([go.Bar(name=column, x=labels, y=table[column].tolist(), marker_color=colour)
-                     for column, colour in (("questions", "#999999"), ("answered", PALETTE[1]), ("correct", PALETTE[2]))])
-    total, answered, correct = (int(table[c].sum()) for c in ("questions", "answered", "correct"))
-    fig.update_layout(barmode="group", title=f"Your progress: {correct} of {total} questions correct",
-                      xaxis_title="lesson", yaxis_title="questions", height=360)
-    text = (f"Bars for each lesson with exercises: questions, answered, correct. So far {answered} of {total} "
-            f"questions are answered and {correct} are correct.")
-    return describe(fig, text)

@@ -15,9 +15,12 @@ A course that teaches students to weigh sources has to meet the standard it teac
 """
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from ceasefire import data
+from ceasefire.data.schema import POSITION_SIDES, TABLES
+from ceasefire.data.tables import read_rows, split
+from ceasefire.paths import data_dir as default_data_dir
 
 # Hosts that republish other people's work without adding a publisher's responsibility for it.
 DENIED_HOSTS = (
@@ -107,7 +110,7 @@ def row_problems(row: dict) -> list:
         if not (official or named):
             found.append(f"{sid}: a primary source must be the issuer's own publication or a UN document "
                          f"symbol; {host(url) or 'no address'} is neither.")
-    if row["kind"] == "partisan" and data.POSITION_SIDES.get(row["position"]) is None:
+    if row["kind"] == "partisan" and POSITION_SIDES.get(row["position"]) is None:
         found.append(f"{sid}: a partisan source needs a position that names its side "
                      f"(e.g. russian-state-media, syrian-state-media), not {row['position']!r}.")
     return found
@@ -116,7 +119,7 @@ def row_problems(row: dict) -> list:
 def _claim_actors(name: str, row: dict) -> set:
     actors = set(IMPLIED_ACTORS.get(name, ()))
     for column in ACTOR_COLUMNS:
-        actors.update(data.split(row.get(column) or ""))
+        actors.update(split(row.get(column) or ""))
     return actors
 
 
@@ -126,15 +129,15 @@ def citation_problems(tables: dict, sources: dict) -> list:
     found = []
     for name, rows in tables.items():
         for row in rows:
-            for sid in data.split(row.get("source") or ""):
+            for sid in split(row.get("source") or ""):
                 source = sources.get(sid)
                 if source is None:
                     continue   # unknown ids are the loader's business
-                where = f"{data.TABLES[name].filename}, line {row.get('_line', '?')}"
+                where = f"{TABLES[name].filename}, line {row.get('_line', '?')}"
                 if source["kind"] == "reference" and name != "places":
                     found.append(f"{where}: cites the reference work {sid}; reference works are for "
                                  f"coordinates only (places.csv).")
-                side = data.POSITION_SIDES.get(source["position"])
+                side = POSITION_SIDES.get(source["position"])
                 if source["kind"] == "partisan" and side not in _claim_actors(name, row):
                     found.append(f"{where}: cites {sid} ({source['position']}) but {side} is not among the row's "
                                  f"actors or speaker; a partisan outlet is evidence only of what its own side "
@@ -144,16 +147,15 @@ def citation_problems(tables: dict, sources: dict) -> list:
 
 def problems(folder=None) -> list:
     """Every breach of the source rules in the course data (empty when all is well)."""
-    source_rows, _ = data.read_rows(data.TABLES["sources"], data.default_data_dir() / "sources.csv"
-                                    if folder is None else data.Path(folder) / "sources.csv")
+    base = default_data_dir() if folder is None else Path(folder)
+    source_rows, _ = read_rows(TABLES["sources"], base / "sources.csv")
     found = [p for row in source_rows for p in row_problems(row)]
     by_id = {row["source_id"]: row for row in source_rows}
     tables = {}
-    base = data.default_data_dir() if folder is None else data.Path(folder)
-    for name, table in data.TABLES.items():
+    for name, table in TABLES.items():
         if name == "sources" or "source" not in table.column_names:
             continue
-        rows, _ = data.read_rows(table, base / table.filename)
+        rows, _ = read_rows(table, base / table.filename)
         tables[name] = rows
     return found + citation_problems(tables, by_id)
 
@@ -171,19 +173,19 @@ DERIVED = ("deaths_monthly", "deaths_daily", "places")
 def strength(folder=None) -> dict:
     """Sources per class, and how many hand-written rows of the other tables (facts) rest on at least
     one primary, wire, newspaper or dataset source."""
-    base = data.default_data_dir() if folder is None else data.Path(folder)
-    rows, _ = data.read_rows(data.TABLES["sources"], base / "sources.csv")
+    base = default_data_dir() if folder is None else Path(folder)
+    rows, _ = read_rows(TABLES["sources"], base / "sources.csv")
     kind = {row["source_id"]: row["kind"] for row in rows}
     classes = {}
     for row in rows:
         label = CLASSES.get(row["kind"], row["kind"])
         classes[label] = classes.get(label, 0) + 1
     facts = strong = 0
-    for name, table in data.TABLES.items():
+    for name, table in TABLES.items():
         if name == "sources" or name in DERIVED or "source" not in table.column_names:
             continue
-        for row in data.read_rows(table, base / table.filename)[0]:
-            cited = data.split(row.get("source") or "")
+        for row in read_rows(table, base / table.filename)[0]:
+            cited = split(row.get("source") or "")
             if cited == ["article"] or not cited:
                 continue   # the column's own words: not a fact about the record
             facts += 1

@@ -17,8 +17,8 @@
 import html
 import importlib.util
 import json
-import numbers
 import os
+import re
 import sys
 import textwrap
 import types
@@ -27,7 +27,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ceasefire import data
+from ceasefire.display.tables import CELL_STYLE, cell, cell_text, cells, header_row  # noqa: F401 (re-exported)
+from ceasefire.display.tables import frame_table as table_html
 from ceasefire.errors import CourseError
 
 # Okabe & Ito (2008), "Color Universal Design"; black moved last so that data series start in colour.
@@ -119,8 +120,36 @@ def description_of(fig) -> str:
     raise CourseError("This figure has no text description: call ceasefire.display.describe(fig, '...') first.")
 
 
-def description_html(text: str) -> str:
-    return f'<p class="ceasefire-figure-description"><b>Figure description.</b> {html.escape(text)}</p>'
+def description_html(text: str, label: str | None = None) -> str:
+    """The text description as shown under a figure; with `label`, the name the figure gets (see show)."""
+    name = f' data-figure-label="{html.escape(label)}"' if label else ""
+    return f'<p class="ceasefire-figure-description"{name}><b>Figure description.</b> {html.escape(text)}</p>'
+
+
+def figure_label(fig) -> str:
+    """The figure's accessible name: 'Figure: ' and its title as plain text ('Figure' if it has none)."""
+    title = " ".join(re.sub(r"<[^>]*>", " ", html.unescape(fig.layout.title.text or "")).split())
+    return f"Figure: {title}" if title else "Figure"
+
+
+# Shown after the description (JupyterLab runs it for outputs of cells run in this session and of trusted
+# notebooks; elsewhere it is dropped and the description simply stays under the figure). It makes the
+# figure output just above a role="figure" named by data-figure-label and described by the paragraph, so
+# a screen reader announces the figure with its description; plotly's still image of the figure, shown
+# before the figure is drawn, is marked decorative (alt="") since the container carries the name.
+LINK_FIGURE_SCRIPT = """<script>(function () {
+  var script = document.currentScript, text = script && script.previousElementSibling;
+  var output = script && script.closest('.jp-OutputArea-child');
+  var above = output && output.previousElementSibling;
+  var figure = above && above.querySelector('.jp-RenderedPlotly');
+  if (!figure || !text) { return; }
+  text.id = text.id || 'ceasefire-figure-' + Math.random().toString(36).slice(2);
+  figure.setAttribute('role', 'figure');
+  figure.setAttribute('aria-label', text.getAttribute('data-figure-label') || 'Figure');
+  figure.setAttribute('aria-describedby', text.id);
+  var still = figure.querySelector('img.plot-img');
+  if (still) { still.setAttribute('alt', ''); }
+})();</script>"""
 
 
 def mimebundle(fig) -> dict:
@@ -135,15 +164,15 @@ def mimebundle(fig) -> dict:
 
 
 def show(fig, description: str | None = None):
-    """Show a figure with its text description under it (the description is required)."""
+    """Show a figure with its text description under it (the description is required); in JupyterLab the
+    figure becomes a role="figure" whose accessible description is that text (LINK_FIGURE_SCRIPT)."""
     from IPython.display import HTML, display
 
-    setup()
     if description is not None:
         describe(fig, description)
     text = description_of(fig)
     display(mimebundle(fig), raw=True)
-    display(HTML(description_html(text)))
+    display(HTML(description_html(text, figure_label(fig)) + LINK_FIGURE_SCRIPT))
 
 
 def wrap(text, width: int = 60) -> str:
@@ -152,57 +181,7 @@ def wrap(text, width: int = 60) -> str:
     return "<br>".join(textwrap.wrap(str(text), width))
 
 
-# ---- tables -----------------------------------------------------------------------------------------
-
-# JupyterLab right-aligns table cells (for numbers); our tables hold prose, so cells align left and top.
-CELL_STYLE = "text-align:left; vertical-align:top"
-CELL = f'<td style="{CELL_STYLE}">'
-HEAD = '<th style="text-align:left">'
-
-
-def header_row(names) -> str:
-    """A table's header row, the names escaped."""
-    return "<tr>" + "".join(f"{HEAD}{html.escape(str(name))}</th>" for name in names) + "</tr>"
-
-
-def cells(values) -> str:
-    """Table cells for values that are already HTML (escape text before passing it)."""
-    return "".join(f"{CELL}{value}</td>" for value in values)
-
-
-def cell_text(value) -> str:
-    """A table value as plain text: dates as '23 May 2016', whole numbers as '2,149', other numbers to one
-    decimal ('20.9')."""
-    if isinstance(value, pd.Timestamp):
-        return data.short_date(value)
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    if isinstance(value, numbers.Integral):
-        return f"{value:,}"
-    return str(value)
-
-
-def table_html(frame: pd.DataFrame, sources: pd.DataFrame | None = None, source_column: str = "source") -> str:
-    """A small table as plain HTML with every text shown in full (pandas would cut long cells), escaped.
-
-    A named index (after `set_index("issue")`, say) is the first column, in bold; an unnamed one only
-    numbers the rows and is left out. Given `sources` (data.sources()), the ids in `source_column` are
-    shown as short citations with links."""
-    keys = frame.index.nlevels if any(name is not None for name in frame.index.names) else 0
-    if keys:
-        frame = frame.reset_index()
-    cited = frame.columns.get_loc(source_column) if sources is not None and source_column in frame.columns else None
-    rows = []
-    for row in frame.itertuples(index=False):
-        texts = []
-        for n, value in enumerate(row):
-            text = data.sources_inline(value, sources) if n == cited else html.escape(cell_text(value))
-            texts.append(f"<b>{text}</b>" if n < keys else text)
-        rows.append("<tr>" + cells(texts) + "</tr>")
-    return f"<table>{header_row(frame.columns)}{''.join(rows)}</table>"
-
+# ---- tables (written by ceasefire.display.tables; cell, cells, header_row, table_html are re-exported) ---
 
 def show_table(frame: pd.DataFrame, sources: pd.DataFrame | None = None, source_column: str = "source"):
     """Show a table in a notebook with its long texts in full (see table_html)."""
@@ -210,4 +189,8 @@ def show_table(frame: pd.DataFrame, sources: pd.DataFrame | None = None, source_
     display(HTML(table_html(frame, sources, source_column)))
 
 
+# The one place the defaults are set, on import: every module that builds a figure imports this one first,
+# so the template and renderer are in place before any figure exists, in a lesson, a test or a script
+# alike (course.opening() would miss the last two). Not repeated in each figure function: that would undo,
+# at every figure, a reader's own choice such as pio.templates.default = "plotly_dark".
 setup()

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from ceasefire.data import PARAGRAPH_IDS, article_map
+from ceasefire.display import tables
 from ceasefire.errors import CourseError
 
 MARK = re.compile(r"\[(P\d\d)\]")
@@ -51,14 +52,14 @@ def paragraphs_html(ids=None, own_copy=None) -> str:
             originals = read_own_copy(own_copy)
         except CourseError as exc:
             note = f'<p style="color:#D55E00"><b>Your copy could not be shown:</b> {html.escape(str(exc))}</p>'
-    head = "<tr><th>¶</th><th>kind</th><th>our paraphrase</th>" + ("<th>your copy</th>" if originals else "") + "</tr>"
+    names = ["¶", "kind", "our paraphrase"] + (["your copy"] if originals else [])
     rows = []
     for row in table.itertuples():
-        original = (f"<td>{html.escape(originals.get(row.paragraph, '(not in your copy)'))}</td>"
-                    if originals else "")
-        rows.append(f"<tr><td>[{row.paragraph}]</td><td>{html.escape(row.kind)}</td>"
-                    f"<td>{html.escape(row.paraphrase)}</td>{original}</tr>")
-    return f"{note}<table>{head}{''.join(rows)}</table>"
+        texts = [f"[{row.paragraph}]", html.escape(row.kind), html.escape(row.paraphrase)]
+        if originals:
+            texts.append(html.escape(originals.get(row.paragraph, "(not in your copy)")))
+        rows.append(tables.cells(texts, row_headers=1))   # the paragraph id heads its row
+    return note + tables.table(names, rows)
 
 
 def show(ids=None, own_copy=None):

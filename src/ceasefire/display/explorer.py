@@ -1,49 +1,119 @@
-"""Interactive views: a widget drives a plotly FigureWidget, in the kernel, with no re-run of code.
+"""Interactive views: controls drive a plotly FigureWidget, in the kernel, with no re-run of code.
 
-Widget behaviour is tested in-process (tests/test_widgets.py) and in the browser; nbval cannot see
-inside a widget, so notebook cells that display one are tagged `nbval-ignore-output`.
+`FigureExplorer` is the one skeleton of every explorer in the course: a row of controls (from
+ceasefire.display.controls: named, keyboard-operable, visible focus), the FigureWidget, its text description
+under it (linked to the figure for screen readers), and optional panels. A subclass declares its controls
+and a `build()` that returns a fresh (figure, description); on every change of a control the figure is
+updated in place from it, in one batch.
+
+Widget behaviour is tested in-process (tests/test_display_and_widgets.py) and in the browser
+(tests/browser/test_keyboard.py); nbval cannot see inside a widget, so notebook cells that display one are
+tagged `nbval-ignore-output`.
 """
+
+import html
+import re
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ceasefire.display import timeline as figures
-from ceasefire.data import EVENT_CATEGORIES
-from ceasefire.display import description_html, setup
+from ceasefire.display import description_html, description_of
+from ceasefire.display.controls import FigureLink
+from ceasefire.errors import CourseError
 
 
-def update_in_place(figure: "go.FigureWidget", fresh: go.Figure, x_range: bool = False):
-    """Give a live FigureWidget the points, hover texts and title of a freshly built figure (and with
-    `x_range`, its x-axis range) in one batch, so the browser redraws once. Both must have the same
-    traces in the same order."""
+def update_in_place(figure: "go.FigureWidget", fresh: go.Figure):
+    """Give a live FigureWidget everything that differs in a freshly built figure (points, colours, hover
+    texts, title, axis ranges, shapes) in one batch, so the browser redraws once. plotly sends only the
+    properties whose value changed. Both must have the same traces in the same order."""
+    if [t.type for t in figure.data] != [t.type for t in fresh.data]:
+        raise CourseError("update_in_place needs the same traces in the same order: rebuild the widget instead.")
     with figure.batch_update():
         for live, new in zip(figure.data, fresh.data):
-            live.x, live.y, live.customdata = new.x, new.y, new.customdata
-        figure.layout.title.text = fresh.layout.title.text
-        if x_range:
-            figure.layout.xaxis.range = fresh.layout.xaxis.range
+            props = new.to_plotly_json()
+            props.pop("type", None)
+            props.pop("uid", None)
+            live.update(props)
+        layout = fresh.layout.to_plotly_json()
+        layout.pop("template", None)
+        figure.layout.update(layout)
 
 
-class TimelineExplorer(widgets.VBox):
+def described(fig: go.Figure) -> tuple:
+    """(figure, its text description): what `build()` returns for a figure made with display.describe."""
+    return fig, description_of(fig)
+
+
+def html_panel(value: str = "") -> widgets.HTML:
+    """A block of HTML an explorer shows under its figure (matching rows, a day's events and sources)."""
+    return widgets.HTML(value)
+
+
+def plain_title(text) -> str:
+    """A plotly title as plain words: line breaks become spaces, tags go, entities are decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", text or ""))).strip()
+
+
+class FigureExplorer(widgets.VBox):
+    """Controls above a FigureWidget and its text description, optional `header` above and `panels`
+    below. Subclasses set their attributes and controls, then call
+    `super().__init__(controls, header=..., panels=...)`, and define:
+
+    - `build()` -> (figure, description): the figure for the controls' current values;
+    - `after_update()` (optional): refresh the panels.
+
+    Every control with a `value` is observed; buttons are just placed in the row."""
+
+    def __init__(self, controls, header=(), panels=()):
+        self.controls = list(controls)
+        fresh, text = self.build()
+        self.figure = go.FigureWidget(fresh)
+        self.figure.add_class("ceasefire-figure")
+        self.description = widgets.HTML(description_html(text))
+        self.description.add_class("ceasefire-description")
+        self.link = FigureLink(label=plain_title(fresh.layout.title.text))
+        for control in self.controls:
+            if hasattr(control, "value"):
+                control.observe(self._update, names="value")
+        row = widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        super().__init__(list(header) + [row, self.figure, self.description, self.link] + list(panels))
+        self.add_class("ceasefire-explorer")
+        self.after_update()
+
+    def __repr__(self) -> str:
+        # The text a notebook stores beside the live widget: what it is, never the controls' values (an
+        # exercise's stored output must not show a date or number that a question asks for).
+        names = ", ".join(str(getattr(c, "description", "")) for c in self.controls if hasattr(c, "value"))
+        return f"{type(self).__name__}: an interactive figure ({names}); run the cell in JupyterLab to use it"
+
+    def build(self):
+        raise NotImplementedError("An explorer defines build() -> (figure, description).")
+
+    def after_update(self):
+        """Refresh what the explorer shows besides the figure (panels); nothing by default."""
+
+    def _update(self, change=None):
+        fresh, text = self.build()
+        update_in_place(self.figure, fresh)
+        self.description.value = description_html(text)
+        self.link.label = plain_title(fresh.layout.title.text)
+        self.after_update()
+
+
+class TimelineExplorer(FigureExplorer):
     """Filter the course timeline by kind of event and by years; the figure and its description follow."""
 
     def __init__(self, timeline, years=None):
-        setup()
-        years = years or figures.year_span(timeline)
-        self.timeline = timeline
-        self.category = widgets.Dropdown(options=[("all kinds", figures.ALL)] + [(c, c) for c in EVENT_CATEGORIES],
-                                         value=figures.ALL, description="Show")
-        self.years = widgets.IntRangeSlider(value=years, min=years[0], max=years[1], step=1,
-                                            description="Years", continuous_update=False)
-        self.figure = go.FigureWidget(figures.timeline_figure(timeline, figures.ALL, years))
-        self.description = widgets.HTML()
-        self.category.observe(self._update, names="value")
-        self.years.observe(self._update, names="value")
-        super().__init__([widgets.HBox([self.category, self.years]), self.figure, self.description])
-        self._update()
+        from ceasefire.data import EVENT_CATEGORIES
+        from ceasefire.display import timeline as figures
+        from ceasefire.display.controls import ALL, Dropdown, RangeSlider, year_options
 
-    def _update(self, change=None):
-        category, years = self.category.value, tuple(self.years.value)
-        fresh = figures.timeline_figure(self.timeline, category, years)
-        update_in_place(self.figure, fresh, x_range=True)
-        self.description.value = description_html(fresh.layout.meta["description"])
+        self.timeline, self._figures = timeline, figures
+        span = figures.year_span(timeline)
+        self.category = Dropdown([("all kinds", ALL)] + [(c, c) for c in EVENT_CATEGORIES], ALL,
+                                 description="Kind of event")
+        self.years = RangeSlider(year_options(*span), years or span, description="Years")
+        super().__init__([self.category, self.years])
+
+    def build(self):
+        return described(self._figures.timeline_figure(self.timeline, self.category.value, tuple(self.years.value)))

@@ -10,12 +10,15 @@ import functools
 import html
 import math
 
-import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire.data import short_date
-from ceasefire.display import FOCUS_LAND, LAND, NEUTRAL, PALETTE, describe, description_html, setup
+from ceasefire.display import FOCUS_LAND, LAND, PALETTE, describe
+from ceasefire.display.controls import ChoiceError, Dropdown
+from ceasefire.display.explorer import FigureExplorer, described, html_panel
+from ceasefire.display.timeline import filter_timeline
+from ceasefire.errors import CourseError
 
 # The frame: Syria with a margin wide enough for Fallujah and Mosul in Iraq and the Lebanese coast.
 FRAME_LON = (34.0, 44.6)
@@ -49,8 +52,8 @@ def pick(places: pd.DataFrame, ids) -> pd.DataFrame:
     ids = list(ids)
     unknown = [i for i in ids if i not in set(places["place_id"])]
     if unknown:
-        raise ValueError(f"{', '.join(map(repr, unknown))} not in places.csv; known places: "
-                         f"{', '.join(places['place_id'])}.")
+        raise CourseError(f"{', '.join(map(repr, unknown))} not in places.csv; choose from the known places: "
+                          f"{', '.join(places['place_id'])}.")
     return places.set_index("place_id").loc[ids].reset_index()
 
 
@@ -81,8 +84,8 @@ def highlight_trace(places: pd.DataFrame, highlight=None) -> go.Scatter:
     if highlight is not None:
         match = places[places["place_id"] == highlight]
         if match.empty:
-            raise ValueError(f"Cannot highlight {highlight!r}: it is not among the places on this map "
-                             f"({', '.join(places['place_id'])}).")
+            raise CourseError(f"Cannot highlight {highlight!r}: it is not among the places on this map; choose "
+                              f"one of {', '.join(places['place_id'])}.")
         row = match.iloc[0]
         if not in_frame(row["map_lon"], row["map_lat"]):
             row = None
@@ -125,7 +128,6 @@ def syria_map(places: pd.DataFrame, outline: pd.DataFrame, highlight=None, title
 
     Traces, in order: the outline rings, the places, the highlight (always last, possibly empty), so that
     a widget can move the star by updating the last trace."""
-    setup()
     inside = places[[in_frame(lo, la) for lo, la in zip(places["map_lon"], places["map_lat"])]]
     markers = go.Scatter(
         x=inside["map_lon"].tolist(), y=inside["map_lat"].tolist(), mode="markers", name="places",
@@ -153,12 +155,7 @@ def syria_map(places: pd.DataFrame, outline: pd.DataFrame, highlight=None, title
 
 def events_at(timeline: pd.DataFrame, place_id: str, start=None, end=None) -> pd.DataFrame:
     """The timeline's events placed at `place_id`, optionally between two dates (inclusive)."""
-    rows = timeline[timeline["place"] == place_id]
-    if start is not None:
-        rows = rows[rows["date"] >= pd.Timestamp(start).normalize()]
-    if end is not None:
-        rows = rows[rows["date"] <= pd.Timestamp(end).normalize()]
-    return rows
+    return filter_timeline(timeline, start=start, end=end, place=place_id)
 
 
 def _window_words(start, end) -> str:
@@ -168,8 +165,8 @@ def _window_words(start, end) -> str:
     return f"from {short_date(pd.Timestamp(start))}" if start is not None else f"up to {short_date(pd.Timestamp(end))}"
 
 
-class PlaceMap(widgets.VBox):
-    """Choose a place from a Dropdown: it is starred on the map, and the title, the figure description and
+class PlaceMap(FigureExplorer):
+    """Choose a place from a menu: it is starred on the map, and the title, the figure description and
     a note on what happened there follow.
 
     `stops` is a list of (key, label, place_id, note) tuples: several stops may share a place (the Castello
@@ -178,34 +175,24 @@ class PlaceMap(widgets.VBox):
 
     def __init__(self, places: pd.DataFrame, outline: pd.DataFrame, timeline: pd.DataFrame, stops,
                  start=None, end=None):
-        setup()
         if not stops:
-            raise ValueError("PlaceMap needs at least one stop: (key, label, place_id, note).")
+            raise ChoiceError("PlaceMap needs at least one stop to choose: (key, label, place_id, note).")
         self.stops = {key: (label, place_id, note) for key, label, place_id, note in stops}
         wanted = list(dict.fromkeys(place_id for _, _, place_id, _ in stops))
         self.places = pick(places, wanted)
         self.outline = outline
         self.timeline = timeline
         self.start, self.end = start, end
-        self.place = widgets.Dropdown(options=[(label, key) for key, label, _, _ in stops],
-                                      value=stops[0][0], description="Place")
-        self.figure = go.FigureWidget(syria_map(self.places, outline))
-        self.description = widgets.HTML()
-        self.details = widgets.HTML()
-        self.place.observe(self._update, names="value")
-        super().__init__([self.place, self.figure, self.description, self.details])
-        self._update()
+        self.place = Dropdown([(label, key) for key, label, _, _ in stops], stops[0][0], description="Place")
+        self.details = html_panel()
+        super().__init__([self.place], panels=[self.details])
 
-    def _update(self, change=None):
-        label, place_id, note = self.stops[self.place.value]
-        fresh = syria_map(self.places, self.outline, place_id, title=map_title(self.places, place_id, label))
-        star = fresh.data[-1]
-        with self.figure.batch_update():
-            live = self.figure.data[-1]
-            live.x, live.y, live.text = star.x, star.y, star.text
-            self.figure.layout.title.text = fresh.layout.title.text
-        self.description.value = description_html(fresh.layout.meta["description"])
-        self.details.value = self.details_html(label, place_id, note)
+    def build(self):
+        label, place_id, _ = self.stops[self.place.value]
+        return described(syria_map(self.places, self.outline, place_id, title=map_title(self.places, place_id, label)))
+
+    def after_update(self):
+        self.details.value = self.details_html(*self.stops[self.place.value])
 
     def details_html(self, label, place_id, note) -> str:
         events = events_at(self.timeline, place_id, self.start, self.end)
@@ -214,4 +201,4 @@ class PlaceMap(widgets.VBox):
         when = "" if self.start is None and self.end is None else " " + _window_words(self.start, self.end)
         listing = (f"<p>Events placed here in the course timeline{when} ({len(events)}):</p><ul>{items}</ul>"
                    if items else f"<p>No event in the course timeline{when} is placed here.</p>")
-        return f"<h4>{html.escape(label)}</h4><p>{html.escape(note)}</p>{listing}"
+        return f"<h3>{html.escape(label)}</h3><p>{html.escape(note)}</p>{listing}"

@@ -5,23 +5,43 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire.data import EVENT_CATEGORIES
-from ceasefire.display import PALETTE, describe, setup, wrap
+from ceasefire.display import PALETTE, describe, wrap
+from ceasefire.display.controls import ALL, check_choice
+from ceasefire.errors import CourseError
 
 CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, PALETTE))
-ALL = "all"
 
 
-def filter_timeline(timeline: pd.DataFrame, category: str = ALL, years=None) -> pd.DataFrame:
-    """Rows of the timeline in `category` ('all' for every one) and within the (first, last) years."""
-    rows = timeline
-    if category != ALL:
-        if category not in EVENT_CATEGORIES:
-            raise ValueError(f"category must be 'all' or one of {', '.join(EVENT_CATEGORIES)}")
-        rows = rows[rows["category"] == category]
+def _day(value, what: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError):
+        raise CourseError(f"Give {what} as a date written YYYY-MM-DD, e.g. 2016-09-12; got {value!r}.") from None
+
+
+def filter_timeline(timeline: pd.DataFrame, category: str = ALL, years=None, start=None, end=None,
+                    place=None) -> pd.DataFrame:
+    """The one timeline filter of the course: the rows of `category` (ALL for every kind), in the years
+    (first, last), between the days `start` and `end` (inclusive; a time of day is ignored; either may be
+    None for no limit) and at `place` (a place_id; None for anywhere), in timeline order."""
+    check_choice(category, EVENT_CATEGORIES, "category")
+    rows = timeline if category == ALL else timeline[timeline["category"] == category]
+    dates = pd.to_datetime(rows["date"])
     if years is not None:
         first, last = years
-        rows = rows[rows["date"].dt.year.between(first, last)]
-    return rows
+        rows, dates = rows[dates.dt.year.between(first, last)], dates[dates.dt.year.between(first, last)]
+    low = None if start is None else _day(start, "the first day")
+    high = None if end is None else _day(end, "the last day")
+    if low is not None and high is not None and high < low:
+        raise CourseError(f"The period runs backwards: {high:%Y-%m-%d} is before {low:%Y-%m-%d}.")
+    keep = pd.Series(True, index=rows.index)
+    if low is not None:
+        keep &= dates >= low
+    if high is not None:
+        keep &= dates <= high
+    if place is not None:
+        keep &= rows["place"] == place
+    return rows[keep]
 
 
 def timeline_title(category: str, years, count: int) -> str:
@@ -65,7 +85,6 @@ def year_span(timeline: pd.DataFrame) -> tuple:
 
 
 def timeline_figure(timeline: pd.DataFrame, category: str = ALL, years=None) -> go.Figure:
-    setup()
     years = years or year_span(timeline)
     rows = filter_timeline(timeline, category, years)
     fig = go.Figure(timeline_traces(rows))

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import nbformat
 
+from ceasefire.checking.cells import answer_cell_metadata
 from ceasefire.errors import CourseError
-from ceasefire.checking.keys import KEYS_FILE, compile_keys, read_plain, render
+from ceasefire.checking.keys import KEYS_FILE
+from ceasefire.files import write_atomic
+from ceasefire.instructor.compile_keys import compile_keys, read_plain, render
 
 MARKER = "# SOLUTION"
 LINE = re.compile(r"^(?P<indent>\s*)(?P<target>[^=#]+?)\s*=(?!=)\s*(?P<value>.+?)\s*# SOLUTION\s*$")
@@ -32,19 +35,6 @@ def exercise_source(source: str, where: str) -> str:
             raise CourseError(f"{where}, line {number}: a '# SOLUTION' line must look like `name = value  # SOLUTION`.")
         out.append(f"{match['indent']}{match['target'].rstrip()} = ...")
     return "\n".join(out)
-
-
-CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](?P<question>q\d\d\.\d+)["']\s*,\s*(?P<answer>[\w.]+)\s*\)\s*$""", re.M)
-
-
-def answer_cell_metadata(source: str):
-    """For a cell that ends in check("qNN.k", name): which question it answers and with which name.
-    An answer given by a widget (`check("q05.5", explorer.day)`) is marked live: only the notebook sees it."""
-    match = CHECK_CALL.search(source)
-    if not match:
-        return None
-    name = match["answer"]
-    return {"question": match["question"], "answer": name, "live": "." in name}
 
 
 def exercise_from_solution(nb, name: str = "notebook", lesson: str = ""):
@@ -112,7 +102,7 @@ def assign(root: Path, execute: bool = True) -> list:
     from ceasefire.instructor.notebooks import refresh
 
     plain = root / "solutions" / "keys.yml"
-    KEYS_FILE.write_text(render(compile_keys(read_plain(plain))), encoding="utf-8")
+    write_atomic(KEYS_FILE, render(compile_keys(read_plain(plain))))
     written = []
     for solution, exercise in pairs(root):
         nbformat.write(exercise_from_solution(nbformat.read(solution, as_version=4), solution.name), exercise)

@@ -1,4 +1,8 @@
-"""The `ceasefire` command: maintenance verbs for the course (more arrive with the instructor tools)."""
+"""The `ceasefire` command: verbs for maintaining and teaching the course.
+
+Each verb imports its module only when run (so `--help` stays fast). A student release ships only this
+file and doctor.py of ceasefire.instructor (ceasefire.instructor.release): there, an instructor verb says
+so in one sentence instead of failing on the missing module."""
 
 import argparse
 import sys
@@ -59,7 +63,7 @@ def _release(args):
     from ceasefire.paths import course_root
     from ceasefire.instructor.release import make_release
     written = make_release(course_root(), Path(args.out))
-    print(f"student release written to {args.out} ({len(written)} items; no solutions/, hashed keys only)")
+    print(f"student release written to {args.out} ({len(written)} items; no solutions/ nor instructor tools, hashed keys only)")
 
 
 def _grade(args):
@@ -133,9 +137,8 @@ def _doctor(args):
         raise SystemExit(1)
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(prog="ceasefire", description="Maintain the ceasefire course.")
-    verbs = parser.add_subparsers(dest="verb", required=True)
+def _course_verbs(verbs):
+    """Verbs that maintain the course itself: README, data, notebooks, exercises, release."""
     readme = verbs.add_parser("readme", help="refresh (or --check) the README lesson table from course.yml")
     readme.add_argument("--check", action="store_true", help="only report whether it is current")
     readme.set_defaults(run=_readme)
@@ -156,6 +159,10 @@ def build_parser():
     release = verbs.add_parser("release", help="write a student release (no solutions, hashed keys only)")
     release.add_argument("out", help="a new, empty folder outside the course")
     release.set_defaults(run=_release)
+
+
+def _grading_verbs(verbs):
+    """Grading submitted notebooks."""
     grade = verbs.add_parser("grade", help="grade submitted exercise notebooks")
     grade.add_argument("submissions", nargs="+", help="submitted .ipynb files (student/NN-lesson.ipynb)")
     grade.add_argument("--out", required=True, help="gradebook CSV to write")
@@ -167,6 +174,10 @@ def build_parser():
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory limit per submission (default 2048)")
     grade.add_argument("--release", default=None, help="course or release folder to grade against (default: this course)")
     grade.set_defaults(run=_grade)
+
+
+def _collecting_verbs(verbs):
+    """Gathering submissions and returning feedback."""
     collect = verbs.add_parser(
         "collect", help="gather submissions (Canvas or Moodle zip, hub homes, a folder) into the layout grade reads",
         description="Gather submissions into OUT/<student id>/<lesson>.ipynb, with the roster as the source of ids. "
@@ -194,6 +205,10 @@ def build_parser():
                                                             "<home>/<course folder>/feedback/feedback.html")
     ret.add_argument("--roster", default=None, help="roster CSV (its hub_user or email column finds homes not named by id)")
     ret.set_defaults(run=_return)
+
+
+def _result_verbs(verbs):
+    """Verbs that turn a gradebook into LMS files, a class report, launch links; and the doctor."""
     export = verbs.add_parser("export", help="the gradebook as a wide CSV and as Canvas or Moodle import files")
     export.add_argument("gradebook", help="gradebook.csv written by grade")
     export.add_argument("--roster", default=None, help="roster CSV (needed for --canvas and --moodle; adds names)")
@@ -215,6 +230,13 @@ def build_parser():
     links.set_defaults(run=_links)
     doctor = verbs.add_parser("doctor", help="check Python, packages, extensions, renderer, data and keys")
     doctor.set_defaults(run=_doctor)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="ceasefire", description="Maintain the ceasefire course.")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    for add in (_course_verbs, _grading_verbs, _collecting_verbs, _result_verbs):
+        add(verbs)
     return parser
 
 
@@ -224,6 +246,12 @@ def main(argv=None):
         args.run(args)
     except CourseError as exc:
         print(f"ceasefire: {exc}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("ceasefire."):
+            raise
+        print(f"ceasefire: `ceasefire {args.verb}` is an instructor tool and is not part of this student copy of "
+              "the course.", file=sys.stderr)
         return 1
     return 0
 

@@ -25,9 +25,10 @@ from pathlib import Path
 
 from ceasefire.instructor import csvtext
 from ceasefire.errors import CourseError
+from ceasefire.files import write_atomic
 
 NEEDED = ("student", "lesson", "question", "score", "max", "status")
-# as ceasefire.instructor.grade writes them (not imported from there: exporting needs none of the grader's machinery)
+# as ceasefire.instructor.scoring defines them (not imported from there: exporting needs none of the grader's machinery)
 GRADEBOOK_COLUMNS = ("student", "submission", "lesson", "question", "score", "max", "status", "reason", "hint")
 
 
@@ -158,7 +159,6 @@ def export(gradebook: Path, roster_path: Path | None = None, wide_path=None, can
     for kind, path, make in (("wide", wide_path, wide), ("canvas", canvas_path, canvas), ("moodle", moodle_path, moodle)):
         if path:
             text = make(rows, roster)
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(text, encoding="utf-8")
+            write_atomic(path, text)
             written.append((kind, Path(path), text.count("\n") - 1))
     return written

@@ -21,6 +21,7 @@ import re
 import shutil
 from pathlib import Path
 
+from ceasefire.colours import text_on
 from ceasefire.instructor import csvtext
 from ceasefire.errors import CourseError
 
@@ -206,9 +207,9 @@ pre.diff .add{color:#006b4f}pre.diff .del{color:#a33a00}
 
 def _status(status: str) -> str:
     colour = STATUS_COLOURS.get(status, "#555555")
-    # the darker grey keeps white text readable (contrast >= 4.5)
-    colour = "#6b6b6b" if colour == "#999999" else colour
-    return f'<span class="status" style="background:{colour}">{html.escape(status)}</span>'
+    # the badge's text black or white, whichever is readable on its colour (contrast >= 4.5)
+    return (f'<span class="status" style="background:{colour};color:{text_on(colour)}">'
+            f"{html.escape(status)}</span>")
 
 
 def _diff(text: str) -> str:
@@ -220,6 +221,60 @@ def _diff(text: str) -> str:
     return '<pre class="diff">' + "\n".join(out) + "</pre>"
 
 
+def _reflection_html(res, manual, question: str, levels) -> list:
+    """The reflection part of one submission: the prompt, what the student wrote, the mark or that one is due."""
+    parts = ['<h3>Reflection</h3>']
+    if question:
+        parts.append(f'<p class="question"><i>{html.escape(question)}</i></p>')
+    text = written(res.reflection)
+    parts.append(f'<div class="reflection">{html.escape(text)}</div>' if text
+                 else '<p class="note">No reflection was written.</p>')
+    for row in manual:
+        if row["status"] == "marked":
+            parts.append(f'<p class="score">Mark: {float(row["score"]):g} of {row["max"]} {_status("marked")}</p>')
+            if row["reason"]:
+                parts.append(f"<p>Your instructor's comment: {html.escape(str(row['reason']))}</p>")
+        else:
+            parts.append(f'<p>{_status("to mark")} Your instructor reads and marks the reflection.</p>')
+    if not manual:
+        parts.append('<p class="note">Your instructor reads and marks the reflection.</p>')
+    if levels:
+        parts += [f"<p>How reflections are marked (out of {REFLECTION_MAX}):</p>",
+                  '<table class="rubric"><thead><tr><th>points</th><th>what the answer shows</th></tr></thead><tbody>']
+        parts += [f"<tr><td>{p}</td><td>{html.escape(d)}</td></tr>" for p, d in levels]
+        parts.append("</tbody></table>")
+    return parts
+
+
+def _submission_html(res, questions: dict, levels) -> list:
+    """One submission: the checked questions' table, what happened while running, tampering, the reflection."""
+    title = html.escape(res.submission) + (f" (lesson {html.escape(res.lesson)})" if res.lesson else "")
+    auto = [r for r in res.rows if not str(r["question"]).startswith("r")]
+    manual = [r for r in res.rows if str(r["question"]).startswith("r")]
+    got = sum(float(r["score"]) for r in auto if r["max"])
+    out_of = sum(int(r["max"]) for r in auto)
+    parts = [f'<section class="submission" data-lesson="{html.escape(res.lesson)}">', f"<h2>{title}</h2>",
+             f'<p class="score">Checked questions: {got:g} of {out_of} points</p>',
+             "<table><thead><tr><th>question</th><th>score</th><th>status</th><th>comment</th></tr></thead><tbody>"]
+    for row in auto:
+        parts.append(f"<tr><td>{html.escape(str(row['question']))}</td><td>{row['score']} / {row['max']}</td>"
+                     f"<td>{_status(row['status'])}</td><td>{html.escape(str(row['reason']))}</td></tr>")
+    parts.append("</tbody></table>")
+    if res.run:
+        parts += ["<h3>While running your notebook</h3>", "<ul>"] + \
+                 [f"<li>{html.escape(line)}</li>" for line in res.run] + ["</ul>"]
+    if res.tamper:
+        parts += ["<h3>Cells that should not have been changed</h3>",
+                  '<p class="note">The questions were still graded; show this to your instructor if it surprises you.</p>',
+                  "<ul>"] + [f"<li>{html.escape(t)}</li>" for t in res.tamper] + ["</ul>"]
+        if res.tamper_diff:
+            parts.append(_diff(res.tamper_diff))
+    if res.lesson:
+        parts += _reflection_html(res, manual, questions.get(res.lesson), levels)
+    parts.append("</section>")
+    return parts
+
+
 def feedback_html(results, course_title: str = "", questions: dict | None = None) -> str:
     """One student's page over all their submissions. `results` carry rows (with reflection rows, if any)."""
     student = results[0].student
@@ -228,49 +283,7 @@ def feedback_html(results, course_title: str = "", questions: dict | None = None
     if course_title:
         parts.append(f'<p class="note">{html.escape(course_title)}</p>')
     for res in results:
-        title = html.escape(res.submission) + (f" (lesson {html.escape(res.lesson)})" if res.lesson else "")
-        auto = [r for r in res.rows if not str(r["question"]).startswith("r")]
-        manual = [r for r in res.rows if str(r["question"]).startswith("r")]
-        got = sum(float(r["score"]) for r in auto if r["max"])
-        out_of = sum(int(r["max"]) for r in auto)
-        parts += [f'<section class="submission" data-lesson="{html.escape(res.lesson)}">', f"<h2>{title}</h2>",
-                  f'<p class="score">Checked questions: {got:g} of {out_of} points</p>',
-                  "<table><thead><tr><th>question</th><th>score</th><th>status</th><th>comment</th></tr></thead><tbody>"]
-        for row in auto:
-            parts.append(f"<tr><td>{html.escape(str(row['question']))}</td><td>{row['score']} / {row['max']}</td>"
-                         f"<td>{_status(row['status'])}</td><td>{html.escape(str(row['reason']))}</td></tr>")
-        parts.append("</tbody></table>")
-        if res.run:
-            parts += ["<h3>While running your notebook</h3>", "<ul>"] + \
-                     [f"<li>{html.escape(line)}</li>" for line in res.run] + ["</ul>"]
-        if res.tamper:
-            parts += ["<h3>Cells that should not have been changed</h3>",
-                      '<p class="note">The questions were still graded; show this to your instructor if it surprises you.</p>',
-                      "<ul>"] + [f"<li>{html.escape(t)}</li>" for t in res.tamper] + ["</ul>"]
-            if res.tamper_diff:
-                parts.append(_diff(res.tamper_diff))
-        if res.lesson:
-            parts.append('<h3>Reflection</h3>')
-            if (questions or {}).get(res.lesson):
-                parts.append(f'<p class="question"><i>{html.escape(questions[res.lesson])}</i></p>')
-            text = written(res.reflection)
-            parts.append(f'<div class="reflection">{html.escape(text)}</div>' if text
-                         else '<p class="note">No reflection was written.</p>')
-            for row in manual:
-                if row["status"] == "marked":
-                    parts.append(f'<p class="score">Mark: {float(row["score"]):g} of {row["max"]} {_status("marked")}</p>')
-                    if row["reason"]:
-                        parts.append(f"<p>Your instructor's comment: {html.escape(str(row['reason']))}</p>")
-                else:
-                    parts.append(f'<p>{_status("to mark")} Your instructor reads and marks the reflection.</p>')
-            if not manual:
-                parts.append('<p class="note">Your instructor reads and marks the reflection.</p>')
-            if levels:
-                parts += [f"<p>How reflections are marked (out of {REFLECTION_MAX}):</p>",
-                          '<table class="rubric"><thead><tr><th>points</th><th>what the answer shows</th></tr></thead><tbody>']
-                parts += [f"<tr><td>{p}</td><td>{html.escape(d)}</td></tr>" for p, d in levels]
-                parts.append("</tbody></table>")
-        parts.append("</section>")
+        parts += _submission_html(res, questions or {}, levels)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

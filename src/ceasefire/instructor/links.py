@@ -1,8 +1,8 @@
 """Launch links for every lesson and exercise: Binder, and nbgitpuller for a JupyterHub."""
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from ceasefire.manifest import Course
+from ceasefire.manifest import Course, binder_url
 
 
 def repo_url(repo: str) -> str:
@@ -25,10 +25,6 @@ def notebooks(course: Course):
                 yield lesson, f"exercises/{lesson.slug}.ipynb"
 
 
-def binder_link(repo: str, ref: str, path: str) -> str:
-    return f"https://mybinder.org/v2/gh/{repo}/{quote(ref, safe='')}?urlpath={quote('lab/tree/' + path, safe='')}"
-
-
 def hub_link(hub: str, repo: str, ref: str, path: str) -> str:
     folder = repo_folder(repo)
     query = urlencode({"repo": repo_url(repo), "branch": ref, "targetpath": folder,
@@ -41,7 +37,7 @@ def links(course: Course, repo: str, ref: str = "main", hub: str | None = None):
     for lesson, path in notebooks(course):
         row = {"lesson": lesson.number, "notebook": path}
         if "://" not in repo:
-            row["binder"] = binder_link(repo, ref, path)
+            row["binder"] = binder_url(repo, path, ref)
         if hub:
             row["hub"] = hub_link(hub, repo, ref, path)
         rows.append(row)

@@ -30,9 +30,21 @@ def to_plain(value, depth=0):
         return {"__type__": type(value).__name__}
 
 
+_NOT_MINE = object()   # what a reader below returns for a value of a kind it does not handle
+
+
 def _to_plain(value, depth):
     if depth > MAX_DEPTH:
         return {"__type__": "deeply nested object"}
+    for reader in (_simple_plain, _time_plain, _rich_plain, _container_plain):   # the order matters
+        out = reader(value, depth)
+        if out is not _NOT_MINE:
+            return out
+    return {"__type__": type(value).__name__}
+
+
+def _simple_plain(value, depth):
+    """None, bool, int, str (and their subclasses), `...`, float."""
     if value is None or isinstance(value, (bool, int, str)):
         if isinstance(value, str) and len(value) > MAX_TEXT:
             return value[:MAX_TEXT] + "\u2026"
@@ -41,8 +53,12 @@ def _to_plain(value, depth):
         return {"__ellipsis__": True}
     if isinstance(value, float):
         return float(value) if math.isfinite(value) else {"__float__": repr(float(value))}
+    return _NOT_MINE
+
+
+def _time_plain(value, depth):
+    """Dates, Timestamps, Periods, datetime64; then other numbers (Decimal, Fraction)."""
     kind = type(value).__name__
-    module = type(value).__module__ or ""
     if isinstance(value, (dt.date, dt.datetime)) or kind == "Timestamp":
         try:
             text = value.isoformat()
@@ -57,6 +73,12 @@ def _to_plain(value, depth):
         # Decimal, Fraction: the checker reads them with float()
         number = float(value)
         return number if math.isfinite(number) else {"__float__": repr(number)}
+    return _NOT_MINE
+
+
+def _rich_plain(value, depth):
+    """Figures, widgets, DataFrames, Series, numpy scalars and arrays, pandas Index."""
+    kind, module = type(value).__name__, type(value).__module__ or ""
     if module.startswith("plotly") and hasattr(value, "data") and hasattr(value, "layout"):
         return {"__figure__": _figure_plain(value, depth)}
     if hasattr(value, "observe") and hasattr(value, "value") and hasattr(value, "keys"):   # an ipywidget
@@ -79,6 +101,11 @@ def _to_plain(value, depth):
         except Exception:   # noqa: BLE001
             return {"__type__": kind}
         return {"__array__": [to_plain(v, depth + 1) for v in items], "__kind__": kind, "__size__": int(value.size)}
+    return _NOT_MINE
+
+
+def _container_plain(value, depth):
+    """A figure written as a dict, other dicts, lists, tuples and sets."""
     if isinstance(value, dict) and "data" in value:   # a figure written as a dict, which check() accepts
         import plotly.graph_objects as go
         try:
@@ -91,7 +118,7 @@ def _to_plain(value, depth):
         items = list(value)[:MAX_ITEMS]
         return {"__list__": [to_plain(v, depth + 1) for v in items],
                 "__kind__": "set" if isinstance(value, (set, frozenset)) else "list"}
-    return {"__type__": kind}
+    return _NOT_MINE
 
 
 def _builtin(value):
@@ -116,63 +143,81 @@ class Opaque:
     """Stands for an object the worker could not send; the checker describes it by its type's name."""
 
 
+def _date(value):
+    text = value["__date__"]
+    try:
+        return dt.datetime.fromisoformat(text[:26]) if "T" in text or " " in text else dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+
+
+def _period(value):
+    """A Period stays one: a month question accepts it, a date question does not."""
+    import pandas
+    try:
+        return pandas.Period(value["__period__"], freq=value.get("__freq__") or None)
+    except (ValueError, TypeError):
+        return type("Period", (Opaque,), {})()
+
+
+def _nat(value):
+    """pandas' missing date: the checker treats it as pandas does."""
+    import pandas
+    return pandas.NaT
+
+
+def _figure(value):
+    import plotly.graph_objects as go
+    try:
+        doc = value["__figure__"]
+        traces = [{"type": t.get("type"), "x": from_plain(t.get("x") or []), "y": from_plain(t.get("y") or [])}
+                  for t in doc.get("data", [])]
+        return go.Figure({"data": traces, "layout": doc.get("layout", {})}, skip_invalid=True)
+    except Exception:   # noqa: BLE001
+        return type("Figure", (Opaque,), {})()
+
+
+def _dict(value):
+    out = {}
+    for k, v in value["__dict__"]:
+        k = from_plain(k)
+        out[k if isinstance(k, (str, int, float, bool)) or k is None else str(k)] = from_plain(v)
+    return out
+
+
+def _list(value):
+    items = [from_plain(v) for v in value["__list__"]]
+    if value.get("__kind__") == "set":
+        try:
+            return set(items)
+        except TypeError:
+            return set(map(str, items))
+    return items
+
+
+# Tag -> decoder, tried in this order (a document carries one tag).
+DECODERS = (
+    ("__ellipsis__", lambda value: Ellipsis),
+    ("__float__", lambda value: float(value["__float__"])),
+    ("__date__", _date), ("__period__", _period), ("__nat__", _nat), ("__figure__", _figure),
+    ("__widget__", lambda value: from_plain(value["__widget__"])),
+    ("__series__", lambda value: _Series([(from_plain(k), from_plain(v)) for k, v in value["__series__"]])),
+    ("__array__", lambda value: _array(str(value.get("__kind__", "ndarray"))[:40],
+                                       [from_plain(v) for v in value["__array__"]], value.get("__size__"))),
+    ("__dict__", _dict), ("__list__", _list),
+    ("__type__", lambda value: type(str(value["__type__"])[:40] or "object", (Opaque,), {})()),
+)
+
+
 def from_plain(value):
     """Undo to_plain: the answer as the checker expects it."""
     if isinstance(value, list):
         return [from_plain(v) for v in value]
     if not isinstance(value, dict):
         return value
-    if "__ellipsis__" in value:
-        return Ellipsis
-    if "__float__" in value:
-        return float(value["__float__"])
-    if "__date__" in value:
-        text = value["__date__"]
-        try:
-            return dt.datetime.fromisoformat(text[:26]) if "T" in text or " " in text else dt.date.fromisoformat(text[:10])
-        except ValueError:
-            return text
-    if "__period__" in value:   # a Period stays one: a month question accepts it, a date question does not
-        import pandas
-        try:
-            return pandas.Period(value["__period__"], freq=value.get("__freq__") or None)
-        except (ValueError, TypeError):
-            return type("Period", (Opaque,), {})()
-    if "__nat__" in value:   # pandas' missing date: the checker treats it as pandas does
-        import pandas
-        return pandas.NaT
-    if "__figure__" in value:
-        import plotly.graph_objects as go
-        try:
-            doc = value["__figure__"]
-            traces = [{"type": t.get("type"), "x": from_plain(t.get("x") or []), "y": from_plain(t.get("y") or [])}
-                      for t in doc.get("data", [])]
-            return go.Figure({"data": traces, "layout": doc.get("layout", {})}, skip_invalid=True)
-        except Exception:   # noqa: BLE001
-            return type("Figure", (Opaque,), {})()
-    if "__widget__" in value:
-        return from_plain(value["__widget__"])
-    if "__series__" in value:
-        return _Series([(from_plain(k), from_plain(v)) for k, v in value["__series__"]])
-    if "__array__" in value:
-        return _array(str(value.get("__kind__", "ndarray"))[:40], [from_plain(v) for v in value["__array__"]],
-                      value.get("__size__"))
-    if "__dict__" in value:
-        out = {}
-        for k, v in value["__dict__"]:
-            k = from_plain(k)
-            out[k if isinstance(k, (str, int, float, bool)) or k is None else str(k)] = from_plain(v)
-        return out
-    if "__list__" in value:
-        items = [from_plain(v) for v in value["__list__"]]
-        if value.get("__kind__") == "set":
-            try:
-                return set(items)
-            except TypeError:
-                return set(map(str, items))
-        return items
-    if "__type__" in value:
-        return type(str(value["__type__"])[:40] or "object", (Opaque,), {})()
+    for tag, decode in DECODERS:
+        if tag in value:
+            return decode(value)
     return value
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ceasefire.errors import CourseError
+from ceasefire.files import write_atomic
 from ceasefire.instructor.export import read_gradebook
 
 SKIP_STATUSES = ("ungradable", "live", "marked", "to mark")
@@ -160,46 +161,43 @@ def most_missed(questions: dict) -> str:
             "The hardest, and what students most often believed instead:")
 
 
-def figures(rows, questions: dict, titles: dict):
-    """[(title, figure, description)] built with plotly."""
-    import plotly.graph_objects as go
-    from ceasefire.display import PALETTE
-
-    scores = lesson_scores(rows)
-    out = []
+def _score_figure(rows, titles: dict, go, palette):
     fig = go.Figure()
     parts = []
-    for i, (lesson, by_student) in enumerate(sorted(scores.items())):
+    for i, (lesson, by_student) in enumerate(sorted(lesson_scores(rows).items())):
         values = sorted(by_student.values())
         fig.add_trace(go.Box(y=values, name=titles.get(lesson, lesson), boxpoints="all", jitter=0.4, pointpos=0,
-                             marker_color=PALETTE[i % len(PALETTE)], text=list(by_student), hoverinfo="y+text"))
+                             marker_color=palette[i % len(palette)], text=list(by_student), hoverinfo="y+text"))
         median = values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
         parts.append(f"{titles.get(lesson, lesson)}: {_plural(len(values), 'student')}, median {median:.0f}%, "
                      f"lowest {values[0]:.0f}%, highest {values[-1]:.0f}%")
     fig.update_layout(title="Score per lesson (checked questions)", yaxis_title="score (% of the checked points)",
                       xaxis_title="lesson", yaxis_range=[-5, 105], showlegend=False)
-    out.append(("Score distribution per lesson", fig,
-                "A box per lesson of each student's share of the checked questions' points (each dot one student). "
-                + "; ".join(parts) + "."))
+    return ("Score distribution per lesson", fig,
+            "A box per lesson of each student's share of the checked questions' points (each dot one student). "
+            + "; ".join(parts) + ".")
 
-    qs = list(questions.values())
+
+def _success_figure(qs, go, palette):
     fig = go.Figure(go.Bar(x=[q.qid for q in qs], y=[100 * q.share for q in qs],
-                           marker_color=[PALETTE[sorted({x.lesson for x in qs}).index(q.lesson) % len(PALETTE)] for q in qs],
+                           marker_color=[palette[sorted({x.lesson for x in qs}).index(q.lesson) % len(palette)] for q in qs],
                            text=[f"{100 * q.share:.0f}%" for q in qs], textposition="outside",
                            customdata=[[q.correct, q.submissions] for q in qs],
                            hovertemplate="%{x}: %{customdata[0]} of %{customdata[1]} right<extra></extra>"))
     fig.update_layout(title="Success rate per question", xaxis_title="question", yaxis_title="full marks (% of submissions)",
                       yaxis_range=[0, 110])
     hardest = sorted(qs, key=lambda q: (q.share, q.qid))[:3]
-    out.append(("Success rate per question", fig,
-                "A bar per question: the share of submissions that got it fully right. "
-                + (f"Lowest: {', '.join(f'{q.qid} {100 * q.share:.0f}% ({q.correct} of {q.submissions})' for q in hardest)}. "
-                   if hardest else "")
-                + f"Highest: {', '.join(f'{q.qid} {100 * q.share:.0f}%' for q in sorted(qs, key=lambda q: (-q.share, q.qid))[:3])}."))
+    return ("Success rate per question", fig,
+            "A bar per question: the share of submissions that got it fully right. "
+            + (f"Lowest: {', '.join(f'{q.qid} {100 * q.share:.0f}% ({q.correct} of {q.submissions})' for q in hardest)}. "
+               if hardest else "")
+            + f"Highest: {', '.join(f'{q.qid} {100 * q.share:.0f}%' for q in sorted(qs, key=lambda q: (-q.share, q.qid))[:3])}.")
 
+
+def _misconception_figure(qs, go, palette):
     ranked = sorted(((len(m.students), q.qid, m) for q in qs for m in q.misconceptions), key=lambda t: (-t[0], t[1], t[2].hint_id))
     labels = [f"{qid}: {(m.believed or m.hint)[:60]}" for _, qid, m in ranked][::-1]
-    fig = go.Figure(go.Bar(y=labels, x=[n for n, _, _ in ranked][::-1], orientation="h", marker_color=PALETTE[5 % len(PALETTE)],
+    fig = go.Figure(go.Bar(y=labels, x=[n for n, _, _ in ranked][::-1], orientation="h", marker_color=palette[5 % len(palette)],
                            text=[n for n, _, _ in ranked][::-1], textposition="outside",
                            hovertemplate="%{y}: %{x} students<extra></extra>"))
     fig.update_layout(title="Known misconceptions, by how many students hit them", xaxis_title="students",
@@ -211,8 +209,37 @@ def figures(rows, questions: dict, titles: dict):
                 f"Most common: {described}.")
     else:
         text = "No submission matched a known wrong answer."
-    out.append(("Known misconceptions", fig, text))
-    return out
+    return ("Known misconceptions", fig, text)
+
+
+def figures(rows, questions: dict, titles: dict):
+    """[(title, figure, description)] built with plotly."""
+    import plotly.graph_objects as go
+    from ceasefire.display import PALETTE
+
+    qs = list(questions.values())
+    return [_score_figure(rows, titles, go, PALETTE), _success_figure(qs, go, PALETTE),
+            _misconception_figure(qs, go, PALETTE)]
+
+
+def _misconception_table(questions: dict, titles: dict) -> list:
+    """A row per known wrong answer given: what students believed, how many, the hint they saw, where it is taught."""
+    body = ["<h2>Misconceptions per question</h2>",
+            '<table id="misconceptions"><thead><tr><th>question</th><th>right</th><th>what students believed instead'
+            "</th><th>students</th><th>hint they saw</th><th>taught in</th></tr></thead><tbody>"]
+    for q in questions.values():
+        where = f'<a href="{html.escape(q.link)}">{html.escape(titles.get(q.lesson, q.lesson))}' + \
+                (f", {html.escape(q.section)}" if q.section else "") + "</a>"
+        if not q.misconceptions:
+            body.append(f'<tr data-question="{q.qid}"><td>{q.qid}</td><td>{q.correct} of {q.submissions}</td>'
+                        f'<td class="note">no known wrong answer given</td><td></td><td></td><td>{where}</td></tr>')
+        for i, m in enumerate(q.misconceptions):
+            body.append(f'<tr data-question="{q.qid}" data-hint="{m.hint_id}" data-count="{len(m.students)}">'
+                        + (f"<td>{q.qid}</td><td>{q.correct} of {q.submissions}</td>" if i == 0 else "<td></td><td></td>")
+                        + f"<td>{html.escape(m.believed or '(see hint)')}</td><td>{len(m.students)}</td>"
+                        f"<td>{html.escape(m.hint)}</td><td>{where if i == 0 else ''}</td></tr>")
+    body.append("</tbody></table>")
+    return body
 
 
 def render(rows, keys: dict, plain: dict | None = None, titles: dict | None = None, lessons_url: str = "lessons/",
@@ -240,21 +267,7 @@ def render(rows, keys: dict, plain: dict | None = None, titles: dict | None = No
         body += [f'<figure class="report-figure" id="fig{number}" aria-describedby="desc{number}">',
                  f"<h2>{html.escape(title)}</h2>", div,
                  f'<figcaption id="desc{number}" class="description">{html.escape(description)}</figcaption></figure>']
-    body += ["<h2>Misconceptions per question</h2>",
-             '<table id="misconceptions"><thead><tr><th>question</th><th>right</th><th>what students believed instead'
-             "</th><th>students</th><th>hint they saw</th><th>taught in</th></tr></thead><tbody>"]
-    for q in questions.values():
-        where = f'<a href="{html.escape(q.link)}">{html.escape(titles.get(q.lesson, q.lesson))}' + \
-                (f", {html.escape(q.section)}" if q.section else "") + "</a>"
-        if not q.misconceptions:
-            body.append(f'<tr data-question="{q.qid}"><td>{q.qid}</td><td>{q.correct} of {q.submissions}</td>'
-                        f'<td class="note">no known wrong answer given</td><td></td><td></td><td>{where}</td></tr>')
-        for i, m in enumerate(q.misconceptions):
-            body.append(f'<tr data-question="{q.qid}" data-hint="{m.hint_id}" data-count="{len(m.students)}">'
-                        + (f"<td>{q.qid}</td><td>{q.correct} of {q.submissions}</td>" if i == 0 else "<td></td><td></td>")
-                        + f"<td>{html.escape(m.believed or '(see hint)')}</td><td>{len(m.students)}</td>"
-                        f"<td>{html.escape(m.hint)}</td><td>{where if i == 0 else ''}</td></tr>")
-    body.append("</tbody></table>")
+    body += _misconception_table(questions, titles)
     csp = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
            "img-src data: blob:; font-src data:")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -270,7 +283,8 @@ def render(rows, keys: dict, plain: dict | None = None, titles: dict | None = No
 
 def report(gradebook: Path, out: Path, lessons_url: str | None = None, root: Path | None = None):
     """Write the report; returns (path, questions)."""
-    from ceasefire.checking.keys import load_keys, read_plain
+    from ceasefire.checking.keys import load_keys
+    from ceasefire.instructor.compile_keys import read_plain
     from ceasefire.instructor.export import lesson_titles
     from ceasefire.paths import course_root
     rows = read_gradebook(gradebook)
@@ -287,6 +301,5 @@ def report(gradebook: Path, out: Path, lessons_url: str | None = None, root: Pat
         lessons_url = Path(os.path.relpath(root / "lessons", out.resolve().parent)).as_posix() + "/"
     titles = lesson_titles({k["lesson"] for k in keys.values()})
     text = render(rows, keys, plain, titles, lessons_url, source=Path(gradebook).name)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    write_atomic(out, text)
     return out, analyse(rows, keys, plain, lessons_url)

@@ -7,7 +7,7 @@ The result is a list of findings in plain words and a unified diff of what chang
 
 import difflib
 
-from ceasefire.instructor.assign import answer_cell_metadata
+from ceasefire.checking.cells import answer_cell_metadata
 
 
 def _editable(cell) -> bool:

@@ -1,8 +1,8 @@
 """The grader's worker: runs ONE submitted notebook in its own process and reports plain data.
 
-Started by ceasefire.instructor.grade as `python -m ceasefire.instructor.worker SPEC.json` in a session of its own; the first
-thing it does is set its own CPU, memory, file-size and core-dump limits from the spec (the parent keeps
-the wall-clock limit). No `preexec_fn`: the grader starts workers from threads.
+Started by ceasefire.instructor.runner (forked by `--serve`, or as `python -m ceasefire.instructor.worker SPEC.json`)
+in a session of its own; the first thing it does is set its own CPU, memory, file-size and core-dump
+limits from the spec (the parent keeps the wall-clock limit). No `preexec_fn`: the grader starts workers from threads.
 
 Cells run the way a Jupyter kernel runs them: through IPython's own cell execution (an InteractiveShell,
 driven as ipykernel drives it, inside a running asyncio loop), so `display()`, line and cell magics,
@@ -276,29 +276,57 @@ PRELOAD = ("asyncio", "ast", "numpy", "pandas", "plotly.io", "plotly.graph_objec
            "ceasefire.instructor.plain", "ceasefire.data")
 
 
-def serve():
-    """Read one JSON request per line on stdin ({id, spec, stderr, env, cwd}), fork a worker for each, write
-    {"started": id, "pid": pid} and later {"exited": pid, "code": returncode} (negative: the signal) on stdout."""
+def _send(**message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def _preload():
     import importlib
-    import select
-    import signal
 
     for name in PRELOAD:
         try:
             importlib.import_module(name)
         except Exception:   # noqa: BLE001 - a worker imports it itself, as before
             pass
-    wake_read, wake_write = os.pipe()
+
+
+def _reap(children: set):
+    """Report every worker that has exited since the last look, without waiting for the others."""
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        children.discard(pid)
+        _send(exited=pid, code=os.waitstatus_to_exitcode(status))
+
+
+def _kill_all(children: set):
+    import signal
+
+    for pid in children:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def serve():
+    """Read one JSON request per line on stdin ({id, spec, stderr, env, cwd}), fork a worker for each, write
+    {"started": id, "pid": pid} and later {"exited": pid, "code": returncode} (negative: the signal) on stdout."""
+    import select
+    import signal
+
+    _preload()
+    wake_read, wake_write = os.pipe()   # SIGCHLD wakes select() through this pipe
     os.set_blocking(wake_read, False)
     os.set_blocking(wake_write, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)
     signal.set_wakeup_fd(wake_write)
     children, pending = set(), b""
-
-    def send(**message):
-        sys.stdout.write(json.dumps(message) + "\n")
-        sys.stdout.flush()
-
     while True:
         ready, _, _ = select.select([0, wake_read], [], [])
         if wake_read in ready:
@@ -306,24 +334,12 @@ def serve():
                 os.read(wake_read, 4096)
             except BlockingIOError:
                 pass
-        while children:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            children.discard(pid)
-            send(exited=pid, code=os.waitstatus_to_exitcode(status))
+        _reap(children)
         if 0 not in ready:
             continue
         data = os.read(0, 1 << 16)
         if not data:   # the grader is gone: so are its workers
-            for pid in children:
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+            _kill_all(children)
             os._exit(0)
         pending += data
         while b"\n" in pending:
@@ -333,7 +349,7 @@ def serve():
             if pid == 0:
                 _forked_worker(request, (wake_read, wake_write))
             children.add(pid)
-            send(started=request["id"], pid=pid)
+            _send(started=request["id"], pid=pid)
 
 
 def _forked_worker(request, server_fds):

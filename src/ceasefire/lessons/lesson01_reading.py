@@ -8,17 +8,16 @@ tables that show each slip with the sources that correct it.
 
 import html
 
-import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire import data
 from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, SLIP_VERDICTS, STATEMENT_KINDS, TOPICS, source_labels
-from ceasefire.display import (CELL_STYLE, NEUTRAL, PALETTE, cells, describe, description_html, header_row, setup,
-                               wrap)
-from ceasefire.display.explorer import update_in_place
+from ceasefire.display import NEUTRAL, PALETTE, describe, tables, wrap
+from ceasefire.display.citations import sources_html
+from ceasefire.display.controls import ALL, Dropdown, check_choice
+from ceasefire.display.explorer import FigureExplorer, described, html_panel
 
-ALL = "all"
 
 # One colour per kind of statement (Okabe-Ito; the yellow is left out, it is hard to see on white).
 KIND_COLOURS = {
@@ -49,17 +48,12 @@ KIND_MEANINGS = {
 }
 
 
-def _check_choice(value, choices, what):
-    if value != ALL and value not in choices:
-        raise ValueError(f"{what} must be 'all' or one of: {', '.join(choices)} (got {value!r}).")
-
-
 # ---- paragraphs by kind and topic -------------------------------------------------------------------
 
 def filter_paragraphs(article_map: pd.DataFrame, kind: str = ALL, topic: str = ALL) -> pd.DataFrame:
     """The paragraphs of one kind of statement ('all' for every kind) that carry `topic` ('all' for any)."""
-    _check_choice(kind, STATEMENT_KINDS, "kind")
-    _check_choice(topic, TOPICS, "topic")
+    check_choice(kind, STATEMENT_KINDS, "kind")
+    check_choice(topic, TOPICS, "topic")
     rows = article_map
     if kind != ALL:
         rows = rows[rows["kind"] == kind]
@@ -90,7 +84,6 @@ def kind_summary(article_map: pd.DataFrame) -> pd.DataFrame:
 
 def kinds_figure(article_map: pd.DataFrame) -> go.Figure:
     """A bar per kind of statement: how many of the column's paragraphs are of that kind."""
-    setup()
     summary = kind_summary(article_map)
     fig = go.Figure(go.Bar(
         x=summary["paragraphs"].tolist(), y=summary["kind"].tolist(), orientation="h",
@@ -150,7 +143,6 @@ def shape_traces(article_map: pd.DataFrame, rows: pd.DataFrame):
 
 def shape_figure(article_map: pd.DataFrame, kind: str = ALL, topic: str = ALL) -> go.Figure:
     """The column paragraph by paragraph: highlighted where it matches the filter, grey elsewhere."""
-    setup()
     rows = filter_paragraphs(article_map, kind, topic)
     fig = go.Figure(shape_traces(article_map, rows))
     fig.update_layout(
@@ -167,40 +159,30 @@ def matches_html(rows: pd.DataFrame) -> str:
     """The matching paragraphs as an HTML table: id, kind, topics and our paraphrase."""
     if rows.empty:
         return "<p><i>No paragraph matches this choice. Try another kind or topic.</i></p>"
-    body = "".join(
-        "<tr>" + cells([f"[{r.paragraph}]", html.escape(r.kind), html.escape(r.topics.replace(";", ", ")),
-                         html.escape(r.paraphrase)]) + "</tr>"
-        for r in rows.itertuples())
-    return f"<table>{header_row(['¶', 'kind', 'topics', 'our paraphrase'])}{body}</table>"
+    body = [tables.cells([f"[{r.paragraph}]", html.escape(r.kind), html.escape(r.topics.replace(";", ", ")),
+                          html.escape(r.paraphrase)], row_headers=1)
+            for r in rows.itertuples()]
+    return tables.table(["¶", "kind", "topics", "our paraphrase"], body)
 
 
-class ArticleMapExplorer(widgets.VBox):
+class ArticleMapExplorer(FigureExplorer):
     """Pick a kind of statement and a topic: the paragraphs that match light up in the figure of the
     article's shape, and their paraphrases are listed underneath."""
 
     def __init__(self, article_map: pd.DataFrame):
-        setup()
         self.article_map = article_map
-        self.kind = widgets.Dropdown(
-            options=[("all kinds", ALL)] + [(k, k) for k in kinds_in_use(article_map)],
-            value=ALL, description="Kind")
-        self.topic = widgets.Dropdown(
-            options=[("all topics", ALL)] + [(t, t) for t in topics_in_use(article_map)],
-            value=ALL, description="Topic")
-        self.figure = go.FigureWidget(shape_figure(article_map))
-        self.description = widgets.HTML()
-        self.matches = widgets.HTML()
-        self.kind.observe(self._update, names="value")
-        self.topic.observe(self._update, names="value")
-        super().__init__([widgets.HBox([self.kind, self.topic]), self.figure, self.description, self.matches])
-        self._update()
+        self.kind = Dropdown([("all kinds", ALL)] + [(k, k) for k in kinds_in_use(article_map)], ALL,
+                             description="Kind of statement")
+        self.topic = Dropdown([("all topics", ALL)] + [(t, t) for t in topics_in_use(article_map)], ALL,
+                              description="Topic")
+        self.matches = html_panel()
+        super().__init__([self.kind, self.topic], panels=[self.matches])
 
-    def _update(self, change=None):
-        kind, topic = self.kind.value, self.topic.value
-        fresh = shape_figure(self.article_map, kind, topic)
-        update_in_place(self.figure, fresh)
-        self.description.value = description_html(fresh.layout.meta["description"])
-        self.matches.value = matches_html(filter_paragraphs(self.article_map, kind, topic))
+    def build(self):
+        return described(shape_figure(self.article_map, self.kind.value, self.topic.value))
+
+    def after_update(self):
+        self.matches.value = matches_html(filter_paragraphs(self.article_map, self.kind.value, self.topic.value))
 
 
 # ---- slips, with the sources that correct them --------------------------------------------------------
@@ -224,16 +206,15 @@ def slips_html(table: pd.DataFrame) -> str:
     """The slips table as HTML, one block of rows per kind of slip (the kind written once per block)."""
     if table.empty:
         return "<p><i>No slips to show.</i></p>"
-    head = header_row(["kind", "slip", "¶", "verdict", "the column says", "the record says", "sources"])
     rows = []
     for kind, group in table.groupby("kind", sort=False):
         for n, r in enumerate(group.itertuples()):
-            first = (f'<td rowspan="{len(group)}" style="{CELL_STYLE}">'
-                     f"<b>{html.escape(kind)}</b> ({len(group)})</td>") if n == 0 else ""
+            first = (tables.cell(f"{html.escape(kind)} ({len(group)})", header=True, rowspan=len(group))
+                     if n == 0 else "")   # the kind heads its block of rows
             verdict = f"<b>{r.verdict}</b>" if r.verdict == "error" else f"<i>{r.verdict}</i>"
-            rows.append(f"<tr>{first}" + cells([r.slip, f"[{r.paragraph}]", verdict, html.escape(r[5]),
-                                                 html.escape(r[6]), html.escape(r.sources)]) + "</tr>")
-    return f"<table>{head}{''.join(rows)}</table>"
+            rows.append(first + tables.cells([r.slip, f"[{r.paragraph}]", verdict, html.escape(r[5]),
+                                              html.escape(r[6]), html.escape(r.sources)]))
+    return tables.table(["kind", "slip", "¶", "verdict", "the column says", "the record says", "sources"], rows)
 
 
 def verdict_summary(slips: pd.DataFrame = None) -> pd.DataFrame:
@@ -253,7 +234,6 @@ def show_slips(slips: pd.DataFrame = None, sources: pd.DataFrame = None):
 
 def slips_figure(slips: pd.DataFrame) -> go.Figure:
     """Where the slips fall: stacked bars over the paragraphs, one colour per kind of slip."""
-    setup()
     traces = []
     for kind in SLIP_KINDS:
         part = slips[slips["kind"] == kind]
@@ -287,4 +267,4 @@ def show_sources(ids, sources: pd.DataFrame = None):
     """Show the sources behind a passage of a lesson (';'-joined or listed ids): publisher, date, kind and
     position, title, the original when the address is a copy, and the link."""
     from IPython.display import HTML, display
-    display(HTML(data.sources_html(ids, data.sources() if sources is None else sources)))
+    display(HTML(sources_html(ids, data.sources() if sources is None else sources)))

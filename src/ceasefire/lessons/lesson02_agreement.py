@@ -12,15 +12,15 @@ seven days and the Geneva talks are the key dates of data/key_dates.csv, the sam
 import html
 import re
 
-import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire import data
 from ceasefire.display import timeline as figures
 from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES, short_date, source_labels
-from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup
-from ceasefire.display.explorer import update_in_place
+from ceasefire.display import NEUTRAL, PALETTE, describe
+from ceasefire.display.controls import Dropdown, check_choice
+from ceasefire.display.explorer import FigureExplorer, described, html_panel
 
 SEPTEMBER = "sep-2016"
 ENFORCEMENT_COLOURS = {"none": PALETTE[4], "political": PALETTE[3], "mutual-withdrawal": PALETTE[2],
@@ -35,8 +35,7 @@ ENFORCEMENT_MEANINGS = {
 
 
 def _check_agreement(agreement):
-    if agreement not in AGREEMENTS:
-        raise ValueError(f"agreement must be one of: {', '.join(AGREEMENTS)} (got {agreement!r}).")
+    check_choice(agreement, AGREEMENTS, "agreement", allow_all=False)
 
 
 # ---- the terms ------------------------------------------------------------------------------------
@@ -97,7 +96,6 @@ def commitments_figure(terms: pd.DataFrame = None, actors: pd.DataFrame = None,
                        agreement: str = SEPTEMBER) -> go.Figure:
     """A grid of terms (rows) by parties (columns): a dot where a party commits, coloured by what
     enforces the term."""
-    setup()
     rows = agreement_terms(terms, agreement)
     actors = data.actors() if actors is None else actors
     names = short_names(actors)
@@ -178,15 +176,13 @@ def phases(table: pd.DataFrame = None, folder=None) -> dict:
 
 def _window(phase: str):
     known = phases()
-    if phase not in known:
-        raise ValueError(f"phase must be one of: {', '.join(known)} (got {phase!r}).")
-    return known[phase]
+    return known[check_choice(phase, known, "phase", allow_all=False)]
 
 
 def phase_rows(timeline: pd.DataFrame, phase: str) -> pd.DataFrame:
     """The timeline's events inside one phase's date window."""
     start, end = _window(phase)
-    return timeline[timeline["date"].between(start.normalize(), end.normalize())]
+    return figures.filter_timeline(timeline, start=start, end=end)
 
 
 def phase_title(phase: str, count: int) -> str:
@@ -216,7 +212,6 @@ def _x(ts) -> str:
 
 
 def phase_figure(timeline: pd.DataFrame, phase: str = "the whole story") -> go.Figure:
-    setup()
     rows = phase_rows(timeline, phase)
     start, end = _window(phase)
     calm, talks = data.key_date(SEVEN_DAYS), data.key_date(GENEVA)
@@ -255,28 +250,22 @@ def events_html(rows: pd.DataFrame, sources: pd.DataFrame, actors: pd.DataFrame 
     return f"<ul>{''.join(items)}</ul>"
 
 
-class AgreementTimeline(widgets.VBox):
-    """Choose a phase of the arrangement from a Dropdown: the figure zooms to its dates, and the title,
+class AgreementTimeline(FigureExplorer):
+    """Choose a phase of the arrangement from a menu: the figure zooms to its dates, and the title,
     the description and the list of events follow."""
 
     def __init__(self, timeline: pd.DataFrame, sources: pd.DataFrame = None, phase: str = "the whole story"):
-        setup()
         self.timeline = timeline
         self.sources = data.sources() if sources is None else sources
-        self.phase = widgets.Dropdown(options=list(phases()), value=phase, description="Phase")
-        self.figure = go.FigureWidget(phase_figure(timeline, phase))
-        self.description = widgets.HTML()
-        self.events = widgets.HTML()
-        self.phase.observe(self._update, names="value")
-        super().__init__([self.phase, self.figure, self.description, self.events])
-        self._update()
+        self.phase = Dropdown(list(phases()), phase, description="Phase")
+        self.events = html_panel()
+        super().__init__([self.phase], panels=[self.events])
 
-    def _update(self, change=None):
-        phase = self.phase.value
-        fresh = phase_figure(self.timeline, phase)
-        update_in_place(self.figure, fresh, x_range=True)
-        self.description.value = description_html(fresh.layout.meta["description"])
-        self.events.value = events_html(phase_rows(self.timeline, phase), self.sources)
+    def build(self):
+        return described(phase_figure(self.timeline, self.phase.value))
+
+    def after_update(self):
+        self.events.value = events_html(phase_rows(self.timeline, self.phase.value), self.sources)
 
 
 # ---- the places of the arrangement, for maps.PlaceMap ---------------------------------------------------

@@ -26,11 +26,12 @@ import math
 import numbers
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
-from ceasefire.display import PALETTE, describe, description_html, setup
+from ceasefire.display import PALETTE, describe
+from ceasefire.display.controls import NumberSlider
+from ceasefire.display.explorer import FigureExplorer, html_panel
 from ceasefire.errors import CourseError
 
 BASE_VIOLATION = 0.05     # chance a spoiler commits a serious violation on a given day, with no clarity (invented)
@@ -176,7 +177,6 @@ def description(result: DurabilityResult) -> str:
 
 def figure(result: DurabilityResult) -> go.Figure:
     """Histogram of days until collapse (bars of BIN_DAYS days) plus one bar for the truces that held."""
-    setup()
     labels, counts = result.bin_counts()
     held_label = f"held {result.horizon} days"
     fig = go.Figure([
@@ -217,38 +217,20 @@ def scenario_table(scenarios=SCENARIOS, seed=SEED):
     return pd.DataFrame(rows)
 
 
-class DurabilityExplorer(widgets.VBox):
+class DurabilityExplorer(FigureExplorer):
     """Three sliders (spoilers, enforcement, clarity) drive the histogram of days until collapse; the title
     gives the median and the description below the figure is rewritten on every change."""
 
     def __init__(self, spoilers: int = 3, enforcement: float = 0.5, clarity: float = 0.5, n: int = N_TRUCES,
                  horizon: int = HORIZON, seed: int = SEED):
-        setup()
         self.n, self.horizon, self.seed = n, horizon, seed
-        first = simulate(spoilers, enforcement, clarity, n, horizon, seed)
-        style = {"description_width": "initial"}
-        self.spoilers = widgets.IntSlider(value=spoilers, min=0, max=10, step=1, description="Spoilers",
-                                          continuous_update=False, style=style)
-        self.enforcement = widgets.FloatSlider(value=enforcement, min=0, max=1, step=0.05, description="Enforcement",
-                                               continuous_update=False, readout_format=".2f", style=style)
-        self.clarity = widgets.FloatSlider(value=clarity, min=0, max=1, step=0.05, description="Clarity",
-                                           continuous_update=False, readout_format=".2f", style=style)
-        self.label = widgets.HTML(f"<p><b>{TEACHING_LABEL}</b></p>")
-        self.figure = go.FigureWidget(figure(first))
-        self.description = widgets.HTML()
-        self.result = first
-        for control in (self.spoilers, self.enforcement, self.clarity):
-            control.observe(self._update, names="value")
-        super().__init__([self.label, widgets.HBox([self.spoilers, self.enforcement, self.clarity]),
-                          self.figure, self.description])
-        self._update()
+        self.spoilers = NumberSlider(spoilers, 0, 10, 1, description="Spoilers (armed groups outside the deal)")
+        self.enforcement = NumberSlider(enforcement, 0, 1, 0.05, description="Enforcement", readout_format=".2f")
+        self.clarity = NumberSlider(clarity, 0, 1, 0.05, description="Clarity of definitions", readout_format=".2f")
+        self.label = html_panel(f"<p><b>{TEACHING_LABEL}</b></p>")
+        super().__init__([self.spoilers, self.enforcement, self.clarity], header=[self.label])
 
-    def _update(self, change=None):
-        self.result = simulate(self.spoilers.value, round(self.enforcement.value, 4), round(self.clarity.value, 4),
+    def build(self):
+        self.result = simulate(self.spoilers.value, self.enforcement.value, self.clarity.value,
                                self.n, self.horizon, self.seed)
-        labels, counts = self.result.bin_counts()
-        with self.figure.batch_update():
-            self.figure.data[0].y = counts
-            self.figure.data[1].y = [self.result.held]
-            self.figure.layout.title.text = title(self.result)
-        self.description.value = description_html(description(self.result))
+        return figure(self.result), description(self.result)

@@ -18,17 +18,22 @@ lane names, colours and map frames.
 
 import html
 
-import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire import data
 from ceasefire.display import maps
-from ceasefire.data import short_date, sources_html
-from ceasefire.display import NEUTRAL, PALETTE, describe, description_html, setup, wrap
+from ceasefire.display import tables
+from ceasefire.colours import text_colour
+from ceasefire.display.citations import sources_html
+from ceasefire.display import NEUTRAL, PALETTE, describe, wrap
+from ceasefire.display.controls import ALL, Dropdown, check_choice
+from ceasefire.display.explorer import FigureExplorer, described, html_panel
 from ceasefire.errors import CourseError
+# What the lesson's notebook calls through this module, from the record's own module.
+from ceasefire.lessons.lesson04_record import (chemical_weapons_figure, chemical_weapons_record,  # noqa: F401
+                                               the_record)
 
-ALL = "all"
 OVERLAPS = data.OVERLAPS                      # ("shared", "partial", "opposed")
 OVERLAP_COLOURS = {"shared": PALETTE[2], "partial": PALETTE[0], "opposed": PALETTE[4]}
 # Our model, not a fact: what each step of the three-step overlap scale means.
@@ -37,21 +42,7 @@ OVERLAP_MEANING = {
     "partial": "they agreed on some points and differed on others",
     "opposed": "their aims clashed",
 }
-OVERLAP_SCORE = {"shared": 1, "partial": 0, "opposed": -1}
 FADED = 0.22
-
-
-# ---- small helpers ---------------------------------------------------------------------------------
-
-def _check_overlap(level):
-    if level not in OVERLAPS:
-        raise ValueError(f"overlap must be one of {', '.join(OVERLAPS)}, not {level!r}")
-
-
-def overlap_score(level: str) -> int:
-    """+1 for shared, 0 for partial, -1 for opposed: a crude scale for sorting and summing (our model)."""
-    _check_overlap(level)
-    return OVERLAP_SCORE[level]
 
 
 # ---- the interest matrix ---------------------------------------------------------------------------
@@ -73,16 +64,8 @@ def overlap_counts(interests: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("overlap")
 
 
-def matrix_table(interests: pd.DataFrame) -> pd.DataFrame:
-    """The matrix as a plain table for reading: issue, the two positions, overlap, paragraph."""
-    table = ordered(interests)[["issue", "us_position", "russia_position", "overlap", "paragraph"]]
-    return table.rename(columns={"us_position": "US position", "russia_position": "Russian position"}) \
-        .set_index("issue")
-
-
 def overlap_figure(interests: pd.DataFrame) -> go.Figure:
     """Bars: how many of the issues are shared, partial and opposed (hover lists the issues)."""
-    setup()
     counts = overlap_counts(interests)
     fig = go.Figure(go.Bar(
         x=list(counts.index), y=counts["issues"].tolist(), text=counts["issues"].tolist(),
@@ -111,14 +94,12 @@ def issue_choices(interests: pd.DataFrame):
 
 def select(interests: pd.DataFrame, choice: str = ALL) -> pd.DataFrame:
     """Rows picked by a dropdown choice: 'all', an overlap level, or one issue_id."""
+    check_choice(choice, list(OVERLAPS) + list(interests["issue_id"]), "overlap level or issue id")
     if choice == ALL:
         return interests
     if choice in OVERLAPS:
         return interests[interests["overlap"] == choice]
-    if choice in set(interests["issue_id"]):
-        return interests[interests["issue_id"] == choice]
-    raise ValueError(f"choice must be 'all', one of {', '.join(OVERLAPS)}, or an issue id such as "
-                     f"{interests['issue_id'].iloc[0]!r}; got {choice!r}")
+    return interests[interests["issue_id"] == choice]
 
 
 def matrix_title(interests: pd.DataFrame, choice: str = ALL) -> str:
@@ -176,7 +157,6 @@ def matrix_traces(interests: pd.DataFrame, choice: str = ALL):
 
 
 def matrix_figure(interests: pd.DataFrame, choice: str = ALL) -> go.Figure:
-    setup()
     rows = ordered(interests)
     fig = go.Figure(matrix_traces(interests, choice))
     fig.update_layout(
@@ -198,58 +178,41 @@ def positions_html(interests: pd.DataFrame, choice: str, sources: pd.DataFrame,
         return f"<p>No issue is rated <b>{html.escape(choice)}</b> in the course table.</p>"
     paraphrase = {} if article_map is None else dict(zip(article_map["paragraph"], article_map["paraphrase"]))
     if len(picked) > 1:
-        head = ("<tr><th>issue</th><th>overlap</th><th>US position</th><th>Russian position</th>"
-                "<th>¶</th></tr>")
-        body = "".join(
-            f"<tr><td>{html.escape(r.issue)}</td>"
-            f'<td style="color:{OVERLAP_COLOURS[r.overlap]}"><b>{r.overlap}</b></td>'
-            f"<td>{html.escape(r.us_position)}</td><td>{html.escape(r.russia_position)}</td>"
-            f"<td>[{r.paragraph}]</td></tr>" for r in picked.itertuples())
+        rows = [tables.cell(html.escape(r.issue), header=True)
+                + tables.cell(f"<b>{r.overlap}</b>", style=f"color:{text_colour(OVERLAP_COLOURS[r.overlap])}")
+                + tables.cells([html.escape(r.us_position), html.escape(r.russia_position), f"[{r.paragraph}]"])
+                for r in picked.itertuples()]
         return (f"<p><b>{len(picked)} issues.</b> Pick one issue in the menu to see its sources.</p>"
-                f"<table>{head}{body}</table>")
+                + tables.table(["issue", "overlap", "US position", "Russian position", "¶"], rows))
     r = picked.iloc[0]
     column = (f"<p><b>The column, [{r['paragraph']}]</b> (our paraphrase): "
               f"{html.escape(paraphrase[r['paragraph']])}</p>" if r["paragraph"] in paraphrase else "")
-    return (f"<h4 style=\"margin:4px 0\">{html.escape(r['issue'])}: "
-            f"<span style=\"color:{OVERLAP_COLOURS[r['overlap']]}\">{r['overlap']}</span> "
-            f"({OVERLAP_MEANING[r['overlap']]})</h4>"
-            f"<table><tr><th>United States</th><th>Russia</th></tr>"
-            f"<tr><td>{html.escape(r['us_position'])}</td><td>{html.escape(r['russia_position'])}</td></tr></table>"
-            f"{column}<p><b>Sources</b></p>{sources_html(r['source'], sources)}")
+    return (f"<h3 style=\"margin:4px 0\">{html.escape(r['issue'])}: "
+            f"<span style=\"color:{text_colour(OVERLAP_COLOURS[r['overlap']])}\">{r['overlap']}</span> "
+            f"({OVERLAP_MEANING[r['overlap']]})</h3>"
+            + tables.table(["United States", "Russia"], [[html.escape(r["us_position"]), html.escape(r["russia_position"])]])
+            + f"{column}<p><b>Sources</b></p>{sources_html(r['source'], sources)}")
 
 
-class InterestMatrix(widgets.VBox):
+class InterestMatrix(FigureExplorer):
     """Pick an issue (or an overlap level) in the menu: the grid highlights it, the title and the
     description follow, and the panel below shows the US and Russian positions with their sources."""
 
     def __init__(self, interests: pd.DataFrame, sources: pd.DataFrame | None = None,
                  article_map: pd.DataFrame | None = None, choice: str = ALL):
-        setup()
         self.interests = interests
         self.sources = data.sources() if sources is None else sources
         self.article_map = data.article_map() if article_map is None else article_map
-        select(interests, choice)                       # fail early on a bad starting choice
-        self.choice = widgets.Dropdown(options=issue_choices(interests), value=choice, description="Show",
-                                       layout=widgets.Layout(width="460px"))
-        self.figure = go.FigureWidget(matrix_figure(interests, choice))
-        self.description = widgets.HTML()
-        self.panel = widgets.HTML()
-        self.choice.observe(self._update, names="value")
-        super().__init__([self.choice, self.figure, self.description, self.panel])
-        self._update()
+        select(interests, choice)                       # fail early, with the choices, on a bad starting choice
+        self.choice = Dropdown(issue_choices(interests), choice, description="Issues shown")
+        self.panel = html_panel()
+        super().__init__([self.choice], panels=[self.panel])
 
-    def _update(self, change=None):
-        choice = self.choice.value
-        fresh = matrix_figure(self.interests, choice)
-        with self.figure.batch_update():
-            for live, new in zip(self.figure.data, fresh.data):
-                live.x, live.y = new.x, new.y
-                live.marker.opacity = new.marker.opacity
-                if new.customdata is not None:
-                    live.customdata = new.customdata
-            self.figure.layout.title.text = fresh.layout.title.text
-        self.description.value = description_html(fresh.layout.meta["description"])
-        self.panel.value = positions_html(self.interests, choice, self.sources, self.article_map)
+    def build(self):
+        return described(matrix_figure(self.interests, self.choice.value))
+
+    def after_update(self):
+        self.panel.value = positions_html(self.interests, self.choice.value, self.sources, self.article_map)
 
 
 # ---- [P06] who stood where on Assad -----------------------------------------------------------------
@@ -280,36 +243,6 @@ def stance_summary(actors: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("stance on Assad")
 
 
-# ---- the record: events, official findings, party positions ---------------------------------------
-
-STATEMENT_LABELS = {"event": "event", "finding": "official finding", "position": "party position"}
-
-
-def the_record(timeline: pd.DataFrame, paragraphs, actors: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The timeline rows behind one or more paragraphs of the column, in date order, each labelled as an
-    event, an official finding (an inquiry's) or a party position, with who speaks. Columns: date, kind,
-    who speaks, what, source."""
-    wanted = [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
-    rows = timeline[timeline["paragraph"].isin(wanted)].sort_values("date", kind="stable")
-    if rows.empty:
-        raise CourseError(f"timeline.csv has no rows tied to {', '.join(wanted)}.")
-    actors = data.actors() if actors is None else actors
-    names = {a: n.split(" (")[0] for a, n in zip(actors["actor_id"], actors["name"])}
-    return pd.DataFrame({
-        "date": [_when(r.date, r.date_precision) for r in rows.itertuples()],
-        "kind": [STATEMENT_LABELS[s] for s in rows["statement"]],
-        "who speaks": [names.get(s, "") if s else "-" for s in rows["speaker"]],
-        "what": rows["event"].tolist(),
-        "source": rows["source"].tolist(),
-    })
-
-
-def _when(day, precision: str) -> str:
-    if precision == "month":
-        return f"{day:%b %Y}"
-    return ("about " if precision == "approx" else "") + short_date(day)
-
-
 # ---- [P07] Russia's bases on a map ------------------------------------------------------------------
 
 # This map's own frame: more of the Mediterranean than maps.FRAME_LON/FRAME_LAT, less of Iraq (no place
@@ -321,7 +254,6 @@ BASES_LAT = (31.8, 38.2)
 def bases_map(places: pd.DataFrame, outline: pd.DataFrame, bases: pd.DataFrame | None = None) -> go.Figure:
     """Syria and its neighbours with Russia's naval supply point at Tartus and Hmeimim air base; the
     places and what the record says of each come from data/bases.csv."""
-    setup()
     bases = data.load_table("bases") if bases is None else bases
     table = places.set_index("place_id")
     missing = [p for p in bases["place_id"] if p not in table.index]
@@ -356,92 +288,6 @@ def bases_map(places: pd.DataFrame, outline: pd.DataFrame, bases: pd.DataFrame |
         "drawn about 3 km inland because the simplified coastline puts the town at sea. Like its source, Natural "
         "Earth, the map draws the Golan Heights, in Syria's south-west, inside Israel; the UN regards them as "
         "occupied Syrian territory."))
-
-
-# ---- [P16] the chemical-weapons precedent and what came after --------------------------------------
-
-EVENTS, ATTACKS, FINDINGS = "events", "attacks the inquiry attributed", "official findings"
-POSITION_LANES = {"united-states": "US position", "russia": "Russian position",
-                  "syrian-government": "Syrian government position"}
-CW_LANES = (EVENTS, ATTACKS, FINDINGS) + tuple(POSITION_LANES.values())
-LAST_SHIPMENT = "cw-last-shipment"          # key_dates.csv: the removal's last shipment
-
-
-def chemical_weapons_record(timeline: pd.DataFrame, findings: pd.DataFrame | None = None,
-                            actors: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The dated record behind [P16], one row per item, each in a lane that says who speaks: events,
-    the attacks the 2016 inquiry attributed (known to the month only), official findings, and the US,
-    Russian and Syrian government positions. Columns: date, when, lane, event, source."""
-    rows = timeline[timeline["paragraph"] == "P16"].sort_values("date", kind="stable")
-    if rows.empty:
-        raise CourseError("timeline.csv has no events tied to [P16]; the chemical-weapons record needs them.")
-    findings = data.load_table("jim_findings") if findings is None else findings
-    actors = data.actors() if actors is None else actors
-    names = {a: n.split(" (")[0] for a, n in zip(actors["actor_id"], actors["name"])}
-    records = []
-    for r in rows.itertuples():
-        if r.statement == "event":
-            lane = EVENTS
-        elif r.statement == "finding":
-            lane = FINDINGS
-        else:
-            lane = POSITION_LANES.get(r.speaker, f"{names.get(r.speaker, r.speaker)} position")
-        records.append({"date": r.date, "when": _when(r.date, r.date_precision), "lane": lane,
-                        "event": r.event, "source": r.source})
-    for f in findings.itertuples():
-        records.append({"date": f.month, "when": f"{f.month:%b %Y} (month only)", "lane": ATTACKS,
-                        "event": f"{f.agent.capitalize()} attack at {f.place}, attributed by the inquiry to "
-                                 f"{names.get(f.attributed_to, f.attributed_to)}.",
-                        "source": f.source})
-    return pd.DataFrame(records).sort_values("date", kind="stable").reset_index(drop=True)
-
-
-def lanes_of(record: pd.DataFrame) -> list:
-    """The lanes present in a record, in the order CW_LANES gives (any other speaker's lane last)."""
-    present = list(dict.fromkeys(record["lane"]))
-    return [l for l in CW_LANES if l in present] + [l for l in present if l not in CW_LANES]
-
-
-def chemical_weapons_figure(record: pd.DataFrame) -> go.Figure:
-    """Dots on a time axis, 2013-2016, one lane per kind of statement and per speaker."""
-    setup()
-    lanes = lanes_of(record)
-    colours = {EVENTS: PALETTE[2], ATTACKS: PALETTE[4], FINDINGS: PALETTE[5]}
-    spare = [PALETTE[0], PALETTE[3], PALETTE[1], PALETTE[6] if len(PALETTE) > 6 else PALETTE[0]]
-    for lane in lanes:
-        if lane not in colours:
-            colours[lane] = spare[(len(colours) - 3) % len(spare)]
-    traces = []
-    for lane in lanes:
-        part = record[record["lane"] == lane]
-        groups = list(part.groupby("date", sort=True))      # items on the same day share one dot
-        traces.append(go.Scatter(
-            x=[f"{d:%Y-%m-%d}" for d, _ in groups], y=[lane] * len(groups), mode="markers",
-            name=lane, marker=dict(size=13, color=colours[lane], line=dict(width=1, color="white"),
-                                   symbol="x" if lane == ATTACKS else "diamond" if lane == FINDINGS else "circle"),
-            customdata=[[g["when"].iloc[0], "<br>".join(wrap(e) for e in g["event"])] for _, g in groups],
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
-    fig = go.Figure(traces)
-    last_out = data.key_date(LAST_SHIPMENT)[0]
-    fig.add_vline(x=last_out.strftime("%Y-%m-%d"), line=dict(color=PALETTE[2], dash="dot", width=1.5))
-    fig.update_layout(
-        title="The chemical-weapons precedent [P16]: events, findings and each side's position, 2013-2016",
-        height=120 + 50 * len(lanes), showlegend=False, margin=dict(l=200, r=20, t=60, b=50),
-        xaxis=dict(title="date (attacks placed at the start of their month)", type="date",
-                   range=["2013-06-01", "2016-12-31"]),
-        yaxis=dict(categoryorder="array", categoryarray=lanes, autorange="reversed"))
-    counts = record["lane"].value_counts()
-    attacks = record[record["lane"] == ATTACKS]
-    before = int((attacks["date"] <= last_out).sum())
-    parts = "; ".join(f"{lane}: {counts[lane]}" for lane in lanes)
-    return describe(fig, (
-        f"A time axis from mid-2013 to the end of 2016 with one lane per kind of statement ({parts}). "
-        f"A dotted line marks {last_out.day} {last_out:%B %Y}, when the last declared chemicals left Syria. "
-        f"The attacks the 2016 inquiry attributed are placed at the start of their month "
-        f"({', '.join(attacks['when'].str.replace(' (month only)', '', regex=False))}); {before} of them "
-        f"{'comes' if before == 1 else 'come'} before the dotted line. The position lanes set the US, Russian "
-        f"and Syrian government statements side by side: 2013 around the framework, 2016 around the inquiry's "
-        f"findings."))
 
 
 # ---- [P17] can the Assad question wait? -------------------------------------------------------------

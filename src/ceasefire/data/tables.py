@@ -1,0 +1,271 @@
+"""Reading the CSV tables described in ceasefire.data.schema, checking every cell and cross-reference.
+
+Loading checks every cell and every cross-reference and, if anything is wrong, raises DataError with one
+line per problem naming the file, the line and the column, so that a student or maintainer can go
+straight to it.
+"""
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ceasefire.data.schema import ID_PATTERN, PARAGRAPH_IDS, TABLES, Column, Table
+from ceasefire.errors import CourseError, DataError
+from ceasefire.paths import course_root, data_dir as default_data_dir
+
+
+def label(path: Path) -> str:
+    """How a file is named in messages: relative to the course root when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(course_root()))
+    except (ValueError, CourseError):
+        return str(path)
+
+
+# ---- one value of a cell: kind -> parser(value, column) returning (parsed value, problem or None) ----
+
+def _as_text(value: str, column: Column):
+    return value, None
+
+
+def _as_id(value: str, column: Column):
+    return (value, None) if ID_PATTERN.match(value) else (None, f"{value!r} is not an id (lower-case words joined by '-')")
+
+
+def _as_choice(value: str, column: Column):
+    if value in column.choices:
+        return value, None
+    return None, f"{value!r} is not allowed; use one of: {', '.join(column.choices)}"
+
+
+def _as_paragraph(value: str, column: Column):
+    return (value, None) if value in PARAGRAPH_IDS else (None, f"{value!r} is not an article paragraph id (P01 to P19)")
+
+
+def _as_url(value: str, column: Column):
+    return (value, None) if re.match(r"^https?://\S+$", value) else (None, f"{value!r} is not a web address (http:// or https://)")
+
+
+def _dated(pattern: str, parse, problem: str):
+    """A parser for a written date or time: `value` must have the form `pattern` and be a real date (no 31 April)."""
+    def parser(value: str, column: Column):
+        try:
+            if re.fullmatch(pattern, value):
+                return parse(value), None
+        except ValueError:
+            pass
+        return None, f"{value!r} {problem}"
+    return parser
+
+
+def _in_bounds(number, value: str, column: Column):
+    low_high = column.bounds
+    if low_high and not low_high[0] <= number <= low_high[1]:
+        return None, f"{value} is outside the allowed range {low_high[0]} to {low_high[1]}"
+    return number, None
+
+
+def _as_int(value: str, column: Column):
+    try:
+        number = int(value)
+    except ValueError:
+        return None, f"{value!r} is not a whole number"
+    return _in_bounds(number, value, column)
+
+
+def _as_float(value: str, column: Column):
+    try:
+        number = float(value)
+    except ValueError:
+        return None, f"{value!r} is not a number"
+    return _in_bounds(number, value, column) if math.isfinite(number) else (None, f"{value!r} is not a finite number")
+
+
+PARSERS = {
+    "text": _as_text, "id": _as_id, "choice": _as_choice, "paragraph": _as_paragraph, "url": _as_url,
+    "date": _dated(r"\d{4}-\d{2}-\d{2}", dt.date.fromisoformat,
+                   "is not a valid date (write it as YYYY-MM-DD, e.g. 2016-09-12)"),
+    "month": _dated(r"\d{4}-\d{2}", lambda v: dt.date.fromisoformat(v + "-01"),
+                    "is not a valid month (write it as YYYY-MM, e.g. 2016-04)"),
+    "moment": _dated(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", dt.datetime.fromisoformat,
+                     "is not a valid date or time (YYYY-MM-DD or YYYY-MM-DD HH:MM, local time)"),
+    "int": _as_int, "float": _as_float,
+}
+
+
+def parse_cell(column: Column, raw: str):
+    """Return (value, problem). Values keep their text form except dates and numbers; a multi-valued cell
+    stays text joined by ';'."""
+    text = raw.strip()
+    if not text:
+        return (None, "is empty but a value is required") if column.required else (None, None)
+    values = text.split(";") if column.multi else [text]
+    if column.multi and any(not v.strip() for v in values):
+        return None, f"{text!r} has an empty item (values are separated by ';' with nothing between)"
+    parsed = []
+    for value in (v.strip() for v in values):
+        result, problem = PARSERS[column.kind](value, column)
+        if problem:
+            return None, problem
+        parsed.append(result)
+    return (";".join(parsed), None) if column.multi else (parsed[0], None)
+
+
+# ---- one file ------------------------------------------------------------------------------------------
+
+def _records(table: Table, path: Path, name: str):
+    """The file's records after its header, or a problem: missing, unreadable, not CSV, wrong header."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None, f"{name} is missing. Restore it with `git checkout -- {name}` (derived tables: `make data`)."
+    except UnicodeDecodeError as exc:
+        return None, f"{name} is not UTF-8 text (byte {exc.start}); save it again as UTF-8 CSV."
+    except OSError as exc:
+        return None, f"{name} cannot be read: {exc.strerror}."
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        return None, f"{name} is not well-formed CSV: {exc}."
+    if not records or not any(field.strip() for field in records[0]):
+        return None, f"{name} is empty; its first line should be the header: {','.join(table.column_names)}."
+    header = tuple(h.strip() for h in records[0])
+    if header != table.column_names:
+        missing = [c for c in table.column_names if c not in header]
+        extra = [c for c in header if c not in table.column_names]
+        detail = "; ".join(filter(None, [missing and f"missing: {', '.join(missing)}",
+                                         extra and f"unexpected: {', '.join(extra)}"])) or "wrong order"
+        return None, f"{name}, line 1 (header): columns should be {','.join(table.column_names)} ({detail})."
+    return records[1:], None
+
+
+def _parse_records(table: Table, records, name: str):
+    """Rows (dicts of parsed values, the file line under '_line') and the problems of their cells."""
+    rows, problems = [], []
+    width = len(table.columns)
+    for line, record in enumerate(records, start=2):
+        if not any(field.strip() for field in record):
+            continue   # a blank line at the end of a hand-edited file is harmless
+        if len(record) != width:
+            problems.append(f"{name}, line {line}: has {len(record)} fields, expected {width} "
+                            f"(a comma inside a text needs the whole text in double quotes).")
+            continue
+        row = {"_line": line}
+        for column, raw in zip(table.columns, record):
+            value, problem = parse_cell(column, raw)
+            if problem:
+                problems.append(f"{name}, line {line}, column '{column.name}': {problem}.")
+            row[column.name] = value
+        rows.append(row)
+    return rows, problems
+
+
+def _repeated_keys(table: Table, rows, name: str) -> list:
+    seen, problems = {}, []
+    for row in rows:
+        key = row.get(table.key)
+        if key is not None and key in seen:
+            problems.append(f"{name}, line {row['_line']}, column '{table.key}': {key} repeats line {seen[key]}.")
+        seen.setdefault(key, row["_line"])
+    return problems
+
+
+def read_rows(table: Table, path: Path):
+    """Parse one CSV file against its table description. Returns (rows, problems); rows are dicts with
+    parsed values and the file line number under '_line'."""
+    name = label(path)
+    records, problem = _records(table, path, name)
+    if problem:
+        return [], [problem]
+    rows, problems = _parse_records(table, records, name)
+    if not rows and not problems:
+        problems.append(f"{name} has a header but no rows.")
+    if table.key:
+        problems.extend(_repeated_keys(table, rows, name))
+    for check in table.checks:
+        problems.extend(check(rows, name))
+    return rows, problems
+
+
+# ---- tables and the tables they refer to ----------------------------------------------------------------
+
+def _reference_keys(ref: str, folder: Path, root, cache):
+    if ref == "lessons":
+        from ceasefire.manifest import load_course   # the manifest reads data ids too: import when needed
+        return set(load_course(root).slugs)
+    rows = _load_rows(ref, folder, root, cache)
+    return {row[TABLES[ref].key] for row in rows}
+
+
+def _load_rows(name: str, folder: Path, root, cache):
+    if name in cache:
+        return cache[name]
+    table = TABLES[name]
+    cache[name] = []          # guards against a table referring to itself (actors.backers)
+    rows, problems = read_rows(table, folder / table.filename)
+    if problems:
+        raise DataError(problems)
+    cache[name] = rows
+    where = label(folder / table.filename)
+    for column in table.columns:
+        if not column.ref:
+            continue
+        keys = ({row[table.key] for row in rows} if column.ref == name
+                else _reference_keys(column.ref, folder, root, cache))
+        target = "course.yml lessons" if column.ref == "lessons" else TABLES[column.ref].filename
+        for row in rows:
+            if row[column.name] is None:
+                continue
+            for value in str(row[column.name]).split(";"):
+                if value not in keys:
+                    problems.append(f"{where}, line {row['_line']}, column '{column.name}': "
+                                    f"{value!r} is not in {target}.")
+    if problems:
+        raise DataError(problems)
+    return rows
+
+
+def _to_frame(table: Table, rows) -> pd.DataFrame:
+    frame = pd.DataFrame([{k: v for k, v in row.items() if k != "_line"} for row in rows],
+                         columns=list(table.column_names))
+    for column in table.columns:
+        if column.kind in ("date", "month", "moment"):
+            frame[column.name] = pd.to_datetime(frame[column.name])
+        elif column.kind == "int":
+            frame[column.name] = frame[column.name].astype("int64")
+        elif column.kind == "float":
+            frame[column.name] = frame[column.name].astype("float64")
+        else:
+            frame[column.name] = frame[column.name].fillna("").astype(str)
+    frame.attrs["source_table"] = table.filename
+    return frame
+
+
+def load_table(name: str, folder=None, root=None) -> pd.DataFrame:
+    """Load one table by name (see TABLES) as a DataFrame, checked cell by cell and against the
+    tables it refers to. Multi-valued cells stay as text joined by ';' (see `split`)."""
+    if name not in TABLES:
+        raise CourseError(f"There is no table called {name!r}. Tables: {', '.join(TABLES)}.")
+    folder = Path(folder) if folder else default_data_dir(root)
+    return _to_frame(TABLES[name], _load_rows(name, folder, root, {}))
+
+
+def check_tables(folder: Path, root=None) -> list:
+    """Every problem of every table in `folder` (each listed once), or an empty list."""
+    problems = []
+    for name in TABLES:
+        try:
+            _load_rows(name, folder, root, {})
+        except DataError as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+    return problems
+
+
+def split(value: str) -> list:
+    """The items of a ';'-joined cell: split('russia;iran') -> ['russia', 'iran']."""
+    return [item for item in str(value).split(";") if item]
