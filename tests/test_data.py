@@ -346,15 +346,3 @@ def test_multi_valued_cells_keep_their_text_and_reject_empty_items():
 def test_every_column_kind_in_the_schema_has_a_parser():
     kinds = {column.kind for table in TABLES.values() for column in table.columns}
     assert kinds == set(data.PARSERS), kinds ^ set(data.PARSERS)   # none missing, none unused
-
-
-# ---- the data layer stays small (issue 12: it was one 661-line module) --------------------------------
-
-DATA_MODULES = sorted((Path(data.__file__).parent).glob("*.py"))
-
-
-@pytest.mark.parametrize("path", DATA_MODULES, ids=lambda p: p.name)
-def test_data_modules_and_functions_stay_small(path):
-    from test_lessons import oversized   # the same limits as the lesson modules: 400 lines, 50 per function
-
-    assert oversized(path.read_text(encoding="utf-8")) == []

@@ -108,42 +108,54 @@ def lint_environment(text: str, path: str = "environment.yml") -> list:
     """Problems in an environment.yml that Binder (repo2docker) would only hit in the real build, or would
     silently work around. `path` is where the file lives in the repository: conda runs the pip section from
     that file's folder, so in binder/environment.yml `-e .` means binder/. Empty list: nothing found."""
-    import yaml
-
     where = path.replace("\\", "/")
     folder = where.rsplit("/", 1)[0] if "/" in where else ""
+    env, problems = _parse_environment(text, where)
+    if env is None:
+        return problems
+    problems += _top_level_problems(env, where)
+    deps = env.get("dependencies")
+    if deps is None:
+        return problems + [f"{where}: there is no 'dependencies:' list (and so no python pin)"]
+    if not isinstance(deps, list):
+        return problems + [f"{where}: 'dependencies:' must be a list ('- python={PYTHON_VERSION}' on its own "
+                           f"line, ...), but it is a {type(deps).__name__}: {str(deps)[:60]!r}"]
+    return problems + _dependency_problems(deps, where, folder)
+
+
+def _parse_environment(text: str, where: str):
+    """(the parsed mapping, []) or (None, [the one problem that stops the lint])."""
+    import yaml
+
     try:
         env = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return [f"{where} is not valid YAML{at}: {problem}"]
+        return None, [f"{where} is not valid YAML{at}: {problem}"]
     if not isinstance(env, dict):
         kind = "empty" if env is None else f"a {type(env).__name__}"
-        return [f"{where}: the top level must be a mapping (name:, channels:, dependencies:), but it is {kind}"]
+        return None, [f"{where}: the top level must be a mapping (name:, channels:, dependencies:), but it is {kind}"]
+    return env, []
 
+
+def _top_level_problems(env: dict, where: str) -> list:
     problems = []
     if "pip" in env:
         problems.append(f"{where}: 'pip:' is at the top level, where conda ignores it; move it under "
                         "'dependencies:' as '- pip:' (with '- pip' listed too)")
-
     channels = env.get("channels")
     if not channels:
         problems.append(f"{where}: no channel is given; add 'channels: [{CHANNEL}]' so the build does not "
                         "depend on the installer's default channel")
     elif not isinstance(channels, list) or not all(isinstance(c, str) and c.strip() for c in channels):
         problems.append(f"{where}: 'channels:' must be a list of channel names, e.g. [{CHANNEL}]")
+    return problems
 
-    deps = env.get("dependencies")
-    if deps is None:
-        problems.append(f"{where}: there is no 'dependencies:' list (and so no python pin)")
-        return problems
-    if not isinstance(deps, list):
-        problems.append(f"{where}: 'dependencies:' must be a list ('- python={PYTHON_VERSION}' on its own line, "
-                        f"...), but it is a {type(deps).__name__}: {str(deps)[:60]!r}")
-        return problems
 
+def _dependency_problems(deps: list, where: str, folder: str) -> list:
+    problems = []
     strings = [d.strip() for d in deps if isinstance(d, str)]
     pip_lists = []
     for dep in deps:
@@ -151,26 +163,26 @@ def lint_environment(text: str, path: str = "environment.yml") -> list:
             pip_lists.append(dep["pip"])
         elif not isinstance(dep, str):
             problems.append(f"{where}: dependency {str(dep)[:60]!r} is neither a package nor a '- pip:' list")
-
-    pins = [PYTHON_PIN.match(s) for s in strings]
-    if not any(pins):
+    if not any(PYTHON_PIN.match(s) for s in strings):
         loose = [s for s in strings if PYTHON_ANY.match(s)]
         how = (f"'{loose[0]}' is not a pin repo2docker can read (it only reads 'python=X.Y')" if loose
                else "there is no python pin")
         problems.append(f"{where}: {how}; repo2docker then falls back to its default Python with only a "
                         f"warning. Add '- python={PYTHON_VERSION}'")
-
     if pip_lists and not any(PIP_DEP.match(s) for s in strings):
         problems.append(f"{where}: there is a '- pip:' list but 'pip' is not among the dependencies; add "
                         "'- pip' before the list, or conda may have no pip to run it with")
-
-    in_binder_folder = folder.split("/")[-1] in BINDER_FOLDERS if folder else False
     for item in strings:
-        ref = _local_reference(item)
-        if ref is not None or item.startswith("-"):
+        if _local_reference(item) is not None or item.startswith("-"):
             problems.append(f"{where}: '{item}' is a pip-style or local entry among the conda dependencies, "
                             "which conda cannot install; the course package belongs in postBuild "
                             "('pip install --no-deps -e .')")
+    return problems + _pip_list_problems(pip_lists, where, folder)
+
+
+def _pip_list_problems(pip_lists: list, where: str, folder: str) -> list:
+    problems = []
+    in_binder_folder = folder.split("/")[-1] in BINDER_FOLDERS if folder else False
     for items in pip_lists:
         if not isinstance(items, list):
             problems.append(f"{where}: '- pip:' must be a list of requirements, not {type(items).__name__}")
