@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/hub.py                 # N = 3 and 6, lessons 00 and 03
     .venv/bin/python bench/hub.py --sizes 3 6 10 --lessons lessons/00-start-here.ipynb
+    .venv/bin/python bench/hub.py --sizes 6 --servers-only --singleuser plain   # start figures only, stock server
 
 1. Hub start: launch to `GET /hub/api/` answering 200 through the proxy.
 2. Students brought up at once: N servers asked for together (fresh users each round, so every one is a
@@ -25,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from hub_class import BRANCH, COURSE_FOLDER, Class, install_proxy, memory, missing_tools  # noqa: E402
+from hub_class import BIN, BRANCH, COURSE_FOLDER, SINGLEUSER, Class, install_proxy, memory, missing_tools  # noqa: E402
 
 from ceasefire.instructor.links import hub_link  # noqa: E402
 
@@ -53,6 +54,10 @@ def main(argv=None):
                         help="notebooks each student runs, each in its own kernel (left open)")
     parser.add_argument("--machine-gib", type=float, nargs="+", default=[4, 8, 16, 32, 64],
                         help="machine sizes for the capacity estimate")
+    parser.add_argument("--singleuser", choices=["launcher", "plain"], default="launcher",
+                        help="what the spawner runs: the course's launcher (ceasefire.instructor.singleuser, as "
+                             "tests/test_hub.py) or the stock jupyterhub-singleuser, to compare")
+    parser.add_argument("--servers-only", action="store_true", help="stop after the start figures (1 and 2)")
     args = parser.parse_args(argv)
     missing = missing_tools()
     if missing:
@@ -69,7 +74,9 @@ def main(argv=None):
     print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB, "
           f"load {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="ceasefire-hub-bench-") as workdir:
-        klass = Class(Path(workdir), students=names)
+        singleuser = SINGLEUSER if args.singleuser == "launcher" else [str(BIN / "jupyterhub-singleuser")]
+        print(f"single-user servers run: {' '.join(singleuser)}")
+        klass = Class(Path(workdir), students=names, singleuser=singleuser)
         try:
             klass.start(servers=False)
             print(f"hub start (launch -> /hub/api/ 200 through the proxy): {klass.hub.start_seconds:.1f} s")
@@ -81,6 +88,8 @@ def main(argv=None):
                       f"(first {times[0]:.1f} s, median {statistics.median(times):.1f} s)")
                 if number < len(rounds) - 1:
                     klass.hub.stop_servers(group)
+            if args.servers_only:
+                return
             group = rounds[-1]
             idle = {n: memory(klass.hub.server_pid(n)) for n in group}
             link = hub_link(klass.hub.url, klass.repo.url, BRANCH, args.lessons[0])

@@ -69,7 +69,7 @@ def time_notebooks(repeat: int):
 
 def check_latency(rounds: int = 200):
     """Median and 95th-percentile milliseconds of one evaluate() call over every question's answers."""
-    from ceasefire.checking.keys import read_plain
+    from ceasefire.instructor.compile_keys import read_plain
     from ceasefire.checking.checks import evaluate
     import plotly.graph_objects as go
 
@@ -96,7 +96,8 @@ import json as _json, statistics as _st, time as _time, ipywidgets as _W
 def _controls(widget):
     found = []
     for child in getattr(widget, "children", ()):
-        if isinstance(child, (_W.Dropdown, _W.SelectionSlider, _W.IntSlider, _W.FloatSlider, _W.RadioButtons, _W.ToggleButtons)):
+        if isinstance(child, (_W.Dropdown, _W.SelectionSlider, _W.IntSlider, _W.FloatSlider, _W.RadioButtons, _W.ToggleButtons)) \
+                or (hasattr(child, "index") and hasattr(child, "options")):   # ceasefire.display.controls
             found.append(child)
         found += _controls(child)
     return found

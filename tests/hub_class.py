@@ -8,7 +8,8 @@ Everything runs on this machine, bound to 127.0.0.1 on random free ports, in one
 - JupyterHub with the `simple` spawner (every student runs as this user, in their own home folder
   under the temp folder: no isolation, for testing only), the `shared-password` authenticator (one
   class password, a roster of allowed names), configurable-http-proxy from npm, and a service token
-  for the test;
+  for the test; each student's server is jupyterhub-singleuser run through the course's launcher
+  (`python -E -m ceasefire.instructor.singleuser`, about 1 s of CPU less per start; see that module);
 - students who log in with the class password, follow the nbgitpuller link `ceasefire links --hub`
   prints, drive the pull to its end, and run code in their own kernels over the kernel websocket.
 
@@ -43,6 +44,9 @@ REPO_NAME = "ceasefire-course.git"             # served as git://127.0.0.1:PORT/
 COURSE_FOLDER = REPO_NAME.removesuffix(".git")  # where nbgitpuller puts the course in each home
 BRANCH = "main"
 STUDENTS = ("alice", "bob", "carol")
+# What the spawner runs: jupyterhub-singleuser through the course's launcher (ceasefire.instructor.singleuser),
+# taken from this environment; -E: never from the course a student pulled (PYTHONPATH, for the kernels).
+SINGLEUSER = [str(BIN / "python"), "-E", "-m", "ceasefire.instructor.singleuser"]
 GIT_ID = ["-c", "user.name=Course Instructor", "-c", "user.email=instructor@example.invalid",
           "-c", "commit.gpgsign=false"]
 
@@ -238,7 +242,9 @@ c.SharedPasswordAuthenticator.user_password = os.environ["CLASS_PASSWORD"]
 c.Authenticator.allowed_users = set({students!r})
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
-c.Spawner.cmd = [{singleuser!r}]
+# jupyterhub-singleuser with jsonschema's IRI grammar compiled on first use only (about 1 s of CPU less per
+# server start; see ceasefire/instructor/singleuser.py and instructors/running-a-class.md)
+c.Spawner.cmd = {singleuser!r}
 c.Spawner.args = {args!r}
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.default_url = "/lab"
@@ -255,7 +261,7 @@ c.JupyterHub.load_roles = [{{"name": "class-test", "services": ["class-test"], "
 
 
 class Hub:
-    def __init__(self, workdir: Path, students=STUDENTS, proxy: Path | None = None):
+    def __init__(self, workdir: Path, students=STUDENTS, proxy: Path | None = None, singleuser=SINGLEUSER):
         self.run_dir = workdir / "hub"
         self.homes = workdir / "homes"
         self.run_dir.mkdir(parents=True)
@@ -272,10 +278,11 @@ class Hub:
             public=self.port, hub=free_port(), api=free_port(), proxy=str(proxy or install_proxy()),
             pid_file=str(self.run_dir / "jupyterhub-proxy.pid"), db=str(self.run_dir / "jupyterhub.sqlite"),
             cookie=str(self.run_dir / "jupyterhub_cookie_secret"), students=self.students,
-            homes=str(self.homes), singleuser=str(BIN / "jupyterhub-singleuser"), args=args, folder=COURSE_FOLDER))
+            homes=str(self.homes), singleuser=list(singleuser), args=args, folder=COURSE_FOLDER))
         self.process = None
         self.seen = []
         self.start_seconds = None
+        self.spawned_at, self.ready_at = {}, {}    # name -> clock time (time.time()) of the last start_servers
         self._session = None
 
     # -- life cycle
@@ -363,7 +370,10 @@ class Hub:
         assert response.status_code in (201, 409), response.text
 
     def start_servers(self, names, timeout: float = 120) -> dict:
-        """Ask for every server at once, then poll until each is ready. name -> seconds to ready."""
+        """Ask for every server at once, then poll until each is ready. name -> seconds to ready.
+
+        The hub holds each request open until the server is up or its slow_spawn_timeout (10 s) passes, so
+        the polling starts at once, beside the requests: a server counts as ready when the hub says so."""
         names = list(names)
         started = time.perf_counter()
         ready = {}
@@ -375,23 +385,28 @@ class Hub:
                 raise RuntimeError(f"starting {name}'s server: HTTP {response.status_code} {response.text[:300]}"
                                    f"\n{tail_of(self.log)}")
 
-        with ThreadPoolExecutor(len(names)) as pool:
-            list(pool.map(ask, names))
         deadline = time.monotonic() + timeout
-        while len(ready) < len(names):
-            for name in names:
-                if name in ready:
-                    continue
-                server = self.api("GET", f"/users/{name}").json().get("servers", {}).get("")
-                if server and server.get("ready"):
-                    ready[name] = time.perf_counter() - started
-                elif not server or (server.get("pending") is None and not server.get("ready")):
-                    raise RuntimeError(f"{name}'s server failed to start:\n{tail_of(self.log)}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"servers not ready within {timeout:.0f} s: "
-                                   f"{sorted(set(names) - set(ready))}\n{tail_of(self.log)}")
-            time.sleep(0.2)
+        with ThreadPoolExecutor(len(names)) as pool:
+            asked = {name: pool.submit(ask, name) for name in names}
+            while len(ready) < len(names):
+                for name in names:
+                    if name in ready:
+                        continue
+                    server = self.api("GET", f"/users/{name}").json().get("servers", {}).get("")
+                    if server and server.get("ready"):
+                        ready[name] = time.perf_counter() - started
+                        self.ready_at[name] = time.time()
+                    elif asked[name].done():
+                        asked[name].result()                   # the request's own error, if it failed
+                        if not server or (server.get("pending") is None and not server.get("ready")):
+                            raise RuntimeError(f"{name}'s server failed to start:\n{tail_of(self.log)}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"servers not ready within {timeout:.0f} s: "
+                                       f"{sorted(set(names) - set(ready))}\n{tail_of(self.log)}")
+                if len(ready) < len(names):
+                    time.sleep(0.1)
         self.remember()
+        self.spawned_at.update({name: _created(self.server_pid(name)) for name in names})
         return ready
 
     def stop_servers(self, names, timeout: float = 60):
@@ -582,10 +597,10 @@ class Class:
     """git daemon + hub + logged-in students with running servers. Use as a context manager or call
     start()/stop(); stop() returns the processes that outlived the hub and the daemon (none, normally)."""
 
-    def __init__(self, workdir: Path, students=STUDENTS, source: Path = ROOT):
+    def __init__(self, workdir: Path, students=STUDENTS, source: Path = ROOT, singleuser=SINGLEUSER):
         self.workdir = Path(workdir)
         self.repo = CourseRepo(self.workdir, source)
-        self.hub = Hub(self.workdir, students)
+        self.hub = Hub(self.workdir, students, singleuser=singleuser)
         self.students = {name: Student(self.hub, name) for name in students}
         self.timings = {}
         self.leftovers = None
@@ -627,6 +642,12 @@ class Class:
         with ThreadPoolExecutor(len(names)) as pool:
             futures = {name: pool.submit(function, self.students[name]) for name in names}
             return {name: future.result() for name, future in futures.items()}
+
+
+def _created(pid: int) -> float:
+    import psutil
+
+    return psutil.Process(pid).create_time()
 
 
 def _kill_survivors(processes) -> list:

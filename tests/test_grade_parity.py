@@ -10,6 +10,16 @@ verdicts all occur. Widget-answered (live) questions are not graded and not comp
 One kernel runs all the variants, one after the other (a cell between two variants deletes the student's
 names; the habits that change the session for good, autoreload and show-every-expression, come in the last
 variant of each lesson), while the grader grades the same files.
+
+How few variants still prove it (see `variants`): ROUNDS = 4 per lesson, 20 notebooks, 112 verdicts. Question j
+of variant k gets answer choice (j + k) mod 4, so over the 4 variants every question gets every answer choice
+once (right, wrong, blank, unreadable: every answer decoder, every verdict). Habits are dealt out in turn, like
+cards, over every answer cell of every variant, lesson after lesson: a lesson's 4 x n cells (n >= 5, except
+lesson 05's four questions) take 17 habits in a row, so every habit meets nearly every lesson, every habit
+meets every answer choice (but for a table passed to check() directly), and no two neighbouring questions
+share one. The coverage test asserts all of
+that, so a change to the scheme that loses a combination fails. (Before: 9 variants per lesson, 45
+notebooks; the extra ones repeated combinations already covered.)
 `test_parity_catches_a_broken_grader` re-grades some variants with two deliberately broken graders (the
 old magic-stripping runner, a lossy answer decoder) and requires differences: the test can fail.
 """
@@ -24,9 +34,10 @@ import nbclient.output_widget
 import nbformat
 import pytest
 
-from ceasefire.instructor import grade as grade_module
+from ceasefire.instructor import runner, scoring
 from ceasefire.instructor.grade import Limits, grade
-from ceasefire.checking.keys import load_keys, read_plain
+from ceasefire.checking.keys import load_keys
+from ceasefire.instructor.compile_keys import read_plain
 from conftest import ROOT
 from submissions import LESSONS, answer_indices, exercise, solution_parts
 
@@ -115,16 +126,23 @@ RESET = ('for _name in [n for n in list(globals()) if n[:1].isalpha() and n not 
          '"get_ipython", "open")]:\n    del globals()[_name]')
 
 
+ROUNDS = len(CHOICES)
+
+
+def _answered(lesson):
+    """The lesson's questions answered in code (not with a widget): the ones compared."""
+    return [qid for qid, part in sorted(solution_parts(lesson).items()) if part is not None]
+
+
 def variants(lesson):
-    """[(notebook, {qid: answer choice}, habit per qid)]. Question j of variant k gets habit (j + 2k) mod H: over
-    the ceil(H / 2) variants of a lesson each question meets half the habits (H is odd, so all distinct) and
-    neighbouring questions the other half, so every habit meets every lesson at least twice. Half the full
-    cross keeps the kernel's share of the test near 25 s."""
+    """[(notebook, {qid: answer choice}, habit per qid)]: ROUNDS variants of the lesson. Question j of variant k
+    gets answer choice (j + k) mod 4; habits go round in turn over the answer cells of all lessons (the count
+    of cells in the lessons before this one says where this lesson starts). See the module's docstring."""
     parts = solution_parts(lesson)
     habits = list(CELL_HABITS)
+    dealt = ROUNDS * sum(len(_answered(name)) for name in LESSONS[:LESSONS.index(lesson)])
     out = []
-    rounds = (len(habits) + 1) // 2
-    for k in range(rounds):
+    for k in range(ROUNDS):
         nb = exercise(lesson)
         indices = answer_indices(nb)
         chosen, used = {}, {}
@@ -134,7 +152,8 @@ def variants(lesson):
                 continue
             before, target, value, after = parts[qid]
             choice = CHOICES[(j + k) % len(CHOICES)]
-            habit = habits[(j + 2 * k) % len(habits)]
+            habit = habits[dealt % len(habits)]
+            dealt += 1
             if habit == "value passed to check directly" and choice == "table":
                 choice = "wrong"
             expression = answer_expression(qid, value, choice)
@@ -152,7 +171,7 @@ def variants(lesson):
             new_cells.append(cell)
             if i == 1:   # after the imports
                 extra = [PIP if (k, lesson) == (0, LESSONS[0]) else NOTEBOOK_HABITS[k % len(NOTEBOOK_HABITS)]]
-                if k == rounds - 1:
+                if k == ROUNDS - 1:
                     extra += SESSION_HABITS
                 new_cells += [nbformat.v4.new_code_cell(source) for source in extra]
         nb.cells = new_cells
@@ -238,15 +257,19 @@ def _of(parity, lesson):
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_verdict_in_the_gradebook_is_the_kernels(parity, lesson):
     count, differences = compared(*_of(parity, lesson))
-    assert count >= len(CELL_HABITS) // 2 * 4
+    assert count == ROUNDS * len(_answered(lesson))
     assert not differences, f"{len(differences)} of {count} verdicts differ:\n" + "\n".join(differences)
 
 
 def test_the_variants_cover_every_habit_and_every_kind_of_verdict(parity):
     count, differences = compared(parity["built"], parity["kernel"], parity["graded"])
     print(f"parity: {count} verdicts compared over {len(parity['built'])} notebooks, {len(differences)} differ")
-    used = {h for _, _, per in parity["built"] for h in per.values()}
-    assert used == set(CELL_HABITS)
+    met = {(used[q], chosen[q]) for _, chosen, used in parity["built"] for q in chosen}
+    direct = "value passed to check directly"    # a table passed to check() directly is no habit: "wrong" instead
+    assert met == {(h, c) for h in CELL_HABITS for c in CHOICES if (h, c) != (direct, "table")}
+    asked = {(q, chosen[q]) for _, chosen, _ in parity["built"] for q in chosen}
+    swapped = {(q, "table") for _, chosen, used in parity["built"] for q in chosen if used[q] == direct}
+    assert asked | swapped == {(q, c) for q, _ in asked for c in CHOICES}, "every question gets every answer choice"
     statuses = {s for per in parity["kernel"] for seen in per.values() for s in seen}
     assert {"correct", "partial", "incorrect", "not answered", "unreadable"} <= statuses
     questions = {q for _, chosen, _ in parity["built"] for q in chosen}
@@ -270,23 +293,23 @@ def _old_runner_cells(nb):
 
 def test_parity_catches_a_broken_grader(parity, monkeypatch):
     """The comparison fails for a grader that strips magics, and for one that decodes answers lossily."""
-    built, kernel, _ = _of(parity, "03-february-failure")
+    built, kernel = parity["built"], parity["kernel"]
 
     def some(wanted):
         keep = [n for n, (_, chosen, used) in enumerate(built) if any(wanted(chosen[q], used[q], q) for q in chosen)][:3]
         return [built[n] for n in keep], [kernel[n] for n in keep]
     timed, timed_kernel = some(lambda choice, habit, q: habit == "%time line magic" and choice in ("right", "wrong"))
-    monkeypatch.setattr(grade_module, "_code_cells", _old_runner_cells)
+    monkeypatch.setattr(runner, "_code_cells", _old_runner_cells)
     _, differences = compared(timed, timed_kernel, graded_verdicts(timed, parity["folder"], tag="magic-stripped"))
     assert len(differences) >= len(timed) >= 2, differences
     monkeypatch.undo()
 
-    ordered, ordered_kernel = some(lambda choice, habit, q: q == "q03.7" and choice == "right")
-    real = grade_module.from_plain
+    ordered, ordered_kernel = some(lambda choice, habit, q: PLAIN[q]["kind"] == "order" and choice == "right")
+    real = scoring.from_plain
 
     def lossy(value):   # a decoder that loses the order of a list (as one going through a set would)
         decoded = real(value)
         return sorted(decoded, key=str) if isinstance(decoded, list) else decoded
-    monkeypatch.setattr(grade_module, "from_plain", lossy)
+    monkeypatch.setattr(scoring, "from_plain", lossy)
     _, differences = compared(ordered, ordered_kernel, graded_verdicts(ordered, parity["folder"], tag="lossy"))
     assert len(differences) >= len(ordered) >= 2, differences

@@ -8,8 +8,10 @@ them the test skips with one line, or fails where CEASEFIRE_REQUIRE_HUB=1 (CI).
 """
 
 import json
+import os
 import re
 import subprocess
+import sys
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,8 +19,8 @@ import pytest
 
 from ceasefire.instructor import cli
 from ceasefire.instructor.links import hub_link
-from hub_class import (BRANCH, COURSE_FOLDER, REPO_NAME, REQUIRE_ENV, Class, PullFailed, Student, git, install_proxy,
-                       missing_tools, pull_api_path, read_pull_events, skip_or_fail)
+from hub_class import (BRANCH, COURSE_FOLDER, REPO_NAME, REQUIRE_ENV, SINGLEUSER, Class, PullFailed, Student, git,
+                       install_proxy, missing_tools, pull_api_path, read_pull_events, skip_or_fail)
 
 FOLDER = COURSE_FOLDER                           # where nbgitpuller puts the course in each home
 START_HERE = "lessons/00-start-here.ipynb"
@@ -58,6 +60,42 @@ def test_missing_tools_skip_on_a_workstation_and_fail_on_ci(monkeypatch):
     monkeypatch.setenv(REQUIRE_ENV, "1")
     with pytest.raises(pytest.fail.Exception, match="no npm .CEASEFIRE_REQUIRE_HUB=1"):
         skip_or_fail("no npm")
+
+
+def test_the_single_user_launcher_leaves_the_iri_grammar_until_an_iri_is_checked():
+    """ceasefire.instructor.singleuser: the whole single-user server imports without compiling rfc3987_syntax's
+    grammar (lark), and IRI validation still gives the same answers, loading it then. (That a plain import
+    does compile it is tests/test_imports.py's first check.)"""
+    code = """
+import json, sys
+from ceasefire.instructor.singleuser import defer_iri_grammar
+deferred = defer_iri_grammar()
+import jupyterhub.singleuser, jsonschema
+before = ["lark" in sys.modules, hasattr(sys.modules["rfc3987_syntax"], "__file__")]
+checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+v = jsonschema.Draft202012Validator({"format": "iri"}, format_checker=checker)
+print(json.dumps([deferred, *before, v.is_valid("http://example.org/p?q=1#f"), v.is_valid("http://exa mple"),
+                  "lark" in sys.modules, hasattr(sys.modules["rfc3987_syntax"], "__file__"), defer_iri_grammar()]))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, False, False, True, False, True, True, False]
+
+
+def test_the_launcher_comes_from_the_servers_environment_not_from_a_pulled_course(tmp_path):
+    """A student release has no ceasefire.instructor.singleuser, and PYTHONPATH points at the pulled course
+    (for the kernels): the spawner's -E keeps the server's own import from looking there."""
+    pulled = tmp_path / "ceasefire-course" / "src" / "ceasefire" / "instructor"
+    pulled.mkdir(parents=True)
+    for folder in (pulled, pulled.parent):
+        (folder / "__init__.py").write_text("")
+    env = dict(os.environ, PYTHONPATH=str(pulled.parent.parent))
+    probe = ["-c", "import ceasefire.instructor.singleuser as launcher; print(launcher.__file__)"]
+    found = subprocess.run([*SINGLEUSER[:-2], *probe], capture_output=True, text=True, env=env, timeout=60)
+    assert found.returncode == 0 and "ceasefire-course" not in found.stdout, found.stderr
+    without = [arg for arg in SINGLEUSER[:-2] if arg != "-E"]     # test of the test: the pulled copy shadows it
+    assert "ModuleNotFoundError" in subprocess.run([*without, *probe], capture_output=True, text=True, env=env,
+                                                   timeout=60).stderr
 
 
 # ---- the class ------------------------------------------------------------------------------------
@@ -102,9 +140,10 @@ def pulled(klass):
 def test_students_log_in_with_the_class_password_and_their_servers_start_together(klass):
     ready = klass.timings["servers"]
     assert set(ready) == {"alice", "bob", "carol"}
-    # asked for at once, they start side by side: one after another, the last would be ready at least one
-    # whole start (the first one's time) after the first
-    assert max(ready.values()) - min(ready.values()) < min(ready.values()), ready
+    # asked for at once, they start side by side: every server process was running before the first was ready
+    # (one after another, the second would start only once the first was up)
+    spawned, up = klass.hub.spawned_at, klass.hub.ready_at
+    assert max(spawned.values()) < min(up.values()), (spawned, up)
     assert not Student(klass.hub, "alice").login("not-the-class-password")
     assert not Student(klass.hub, "mallory").login(), "only names on the roster may log in"
 
@@ -130,7 +169,7 @@ def test_each_student_pulls_the_committed_course_into_their_own_home(klass, pull
         # ... and the pull, driven as the page's EventSource does, finished
         assert events[-1] == {"phase": "finished"}
         course = student.home / FOLDER
-        for part in ("course.yml", START_HERE, EXERCISE, "data", "src/ceasefire/checks.py"):
+        for part in ("course.yml", START_HERE, EXERCISE, "data", "src/ceasefire/checking/checks.py"):
             assert (course / part).exists(), f"{part} missing in {name}'s home"
         assert (student.home / urlpath.removeprefix("lab/tree/")).is_file(), "the link's urlpath must exist"
         assert git("rev-parse", "HEAD", cwd=course).strip() == klass.repo.commit_under_test
@@ -155,7 +194,7 @@ def test_each_student_runs_start_here_and_an_answer_check_in_their_own_kernel(kl
         try:
             answer = ANSWERS[student.name][0]
             check = kernel.execute(
-                "import json, os, ceasefire\nfrom ceasefire.checking.checks import check\nfrom ceasefire import progress\n"
+                "import json, os, ceasefire\nfrom ceasefire.checking.checks import check\nfrom ceasefire.checking import progress\n"
                 f"feedback = check('q02.1', {answer!r})\n"
                 "print(json.dumps({'status': feedback.status, 'message': feedback.message, 'cwd': os.getcwd(), "
                 "'home': os.environ['HOME'], 'user': os.environ.get('JUPYTERHUB_USER'), "
@@ -254,8 +293,9 @@ def test_everything_stops_cleanly(klass):
     import requests
 
     spawned = klass.hub.descendants() + [psutil.Process(klass.repo.process.pid)]
-    names = {" ".join(p.cmdline()[:2]) for p in spawned}
-    assert any("configurable-http-proxy" in n for n in names) and any("singleuser" in n for n in names), names
+    names = {" ".join(p.cmdline()) for p in spawned}
+    assert any("configurable-http-proxy" in n for n in names), names
+    assert any(n.startswith(" ".join(SINGLEUSER)) for n in names), names   # the servers ran through the launcher
     started = time.perf_counter()
     leftovers = klass.stop()
     print(f"hub and git daemon stopped in {time.perf_counter() - started:.1f} s")

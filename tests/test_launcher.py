@@ -230,3 +230,28 @@ def test_run_py_test_runs_pytest_with_two_workers_and_passes_options_and_status_
 
 def test_the_package_is_byte_compiled_with_the_environments_python():
     assert run.compile_command(Path("/v/bin/python"), Path("/c")) == ["/v/bin/python", "-m", "compileall", "-q", "/c/src"]
+
+
+def test_the_longest_test_files_are_handed_out_first(request):
+    """tests/conftest.py orders the collection so that pytest-xdist starts the long files first; xdist's own
+    reordering (by number of tests per file) would undo it, so pyproject's addopts turn that off."""
+    from collections import namedtuple
+
+    import tomllib
+
+    from conftest import LONGEST_FIRST, longest_first
+
+    missing = [name for name in LONGEST_FIRST if not (ROOT / name).is_file()]
+    assert missing == [], f"renamed or removed: {missing} (they would lose their early place silently)"
+    item = namedtuple("Item", "nodeid")
+    slow, slower = LONGEST_FIRST[1], LONGEST_FIRST[0]
+    items = [item("tests/test_a.py::one"), item(f"{slow}::first"), item("lessons/00-x.ipynb::Cell 0"),
+             item(f"{slow}::second"), item("tests/test_a.py::two"), item(f"{slower}::only"),
+             item("lessons/00-x.ipynb::Cell 1")]
+    assert [i.nodeid for i in longest_first(items)] == [
+        f"{slower}::only", f"{slow}::first", f"{slow}::second", "lessons/00-x.ipynb::Cell 0",
+        "lessons/00-x.ipynb::Cell 1", "tests/test_a.py::one", "tests/test_a.py::two"]
+    collected = [i.nodeid for i in request.session.items]     # this run's collection went through the hook
+    assert collected == [i.nodeid for i in longest_first(request.session.items)]
+    addopts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
+    assert "--no-loadscope-reorder" in addopts.split()

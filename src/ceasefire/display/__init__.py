@@ -15,18 +15,17 @@
 """
 
 import html
-import importlib.util
 import json
 import os
 import re
 import sys
 import textwrap
-import types
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ceasefire.iri_grammar import defer_iri_grammar  # noqa: F401 (kept as display.defer_iri_grammar)
 from ceasefire.display.tables import CELL_STYLE, cell, cell_text, cells, header_row  # noqa: F401 (re-exported)
 from ceasefire.display.tables import frame_table as table_html
 from ceasefire.errors import CourseError
@@ -51,40 +50,6 @@ TEMPLATE = go.layout.Template(layout=dict(
     hoverlabel=dict(font=dict(size=12)),
     legend=dict(bgcolor="rgba(255,255,255,0.8)"),
 ))
-
-
-def defer_iri_grammar():
-    """Let jsonschema compile its IRI grammar when it first checks an IRI, not when it is imported.
-
-    The first FigureWidget of a lesson imports plotly's renderers, which import nbformat, which imports
-    jsonschema, which imports rfc3987_syntax only to have an "iri" format checker ready: importing that
-    compiles a lark grammar, 1.2 s on a quiet machine and several seconds later in a kernel whose heap is
-    full of data (garbage collection walks it all). Nothing in a lesson checks IRIs. So, unless it is
-    already loaded, rfc3987_syntax is registered as a stand-in whose functions import the real module on
-    first use and hand over to it: jsonschema behaves exactly as before, the grammar is compiled only if an
-    IRI is ever validated. Idempotent; does nothing if rfc3987_syntax is not installed."""
-    name = "rfc3987_syntax"
-    if name in sys.modules or "jsonschema" in sys.modules or importlib.util.find_spec(name) is None:
-        return
-
-    def real():
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]
-        return importlib.import_module(name)
-
-    def is_valid_syntax(*args, **kwargs):
-        return real().is_valid_syntax(*args, **kwargs)
-
-    stand_in = types.ModuleType(name, "Stand-in for rfc3987_syntax: loads it on first use (ceasefire.display).")
-    stand_in.is_valid_syntax = is_valid_syntax
-
-    def attribute_of_real(attribute):
-        if attribute.startswith("__"):   # the import system probes __path__, __spec__ ...: not a use
-            raise AttributeError(attribute)
-        return getattr(real(), attribute)
-
-    stand_in.__getattr__ = attribute_of_real
-    sys.modules[name] = stand_in
 
 
 def setup():
