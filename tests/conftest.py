@@ -1,4 +1,5 @@
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,27 +46,60 @@ def playwright_driver():
     driver.stop()
 
 
+def _browser_helpers():
+    """tests/browser/lab.py, the module the browser test files import as `lab` (one module object)."""
+    folder = str(ROOT / "tests" / "browser")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    import lab
+    return lab
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    """One headless Chromium per test process, started by the first browser test that needs it; each
+    browser test file opens its own context in it (lab.new_context: no cookies or storage shared)."""
+    browser = _browser_helpers().launch_browser(playwright_driver)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def shared_lab(tmp_path_factory):
+    """One JupyterLab per test process (a server costs seconds of CPU to start), started by the first
+    browser test file that needs it. Each file works in a course copy of its own (`shared_lab.in_folder`):
+    its own notebooks, kernel sessions and progress file."""
+    lab = _browser_helpers()
+    tmp = tmp_path_factory.mktemp("shared-lab")
+    server = lab.start_lab(tmp / "site", tmp / "home", progress_file=False)
+    yield server
+    server.stop()
+
+
 # The slowest test files, slowest first (measured on 2 cores; browser, end-to-end and server tests). pytest-xdist
 # (`python run.py test`: -n 2 --dist loadfile) hands files to its workers one at a time, in collection order
 # (pyproject's addopts turn off xdist's own reordering by number of tests, which put these last: few tests,
 # long ones). Handing out the longest first keeps two of them from ending the run one after the other while
 # the other worker idles; the many short files and notebooks fill the gaps.
 LONGEST_FIRST = (
-    "tests/browser/test_browser.py",
     "tests/browser/test_accessibility.py",
+    "tests/browser/test_browser.py",
     "tests/test_binder.py",
     "tests/browser/test_keyboard.py",
-    "tests/test_launcher.py",
-    "tests/test_hub.py",
     "tests/test_grade.py",
-    "tests/test_notebooks.py",
+    "tests/test_hub.py",
+    "tests/test_launcher.py",
+    "tests/test_feedback.py",
     "tests/test_grade_parity.py",
     "tests/browser/test_table_alignment.py",
-    "tests/browser/test_feedback_page.py",
-    "tests/test_collect.py",
+    "tests/test_errors.py",
     "tests/test_instructor.py",
+    "tests/test_grade_fidelity.py",
+    "tests/test_notebooks.py",
+    "tests/test_collect.py",
     "tests/test_imports.py",
-    "tests/test_feedback.py",
+    "tests/test_report.py",
+    "tests/browser/test_feedback_page.py",
 )
 
 

@@ -216,5 +216,12 @@ def test_doctor_flags_broken_data(tmp_path, monkeypatch):
     shutil.copy(ROOT / "course.yml", course / "course.yml")
     (course / "data" / "timeline.csv").unlink()
     monkeypatch.setenv("CEASEFIRE_COURSE_ROOT", str(course))
+
+    # `jupyter labextension list` (seconds) is test_doctor_reports_each_check's business: here it fails
+    # at once, and doctor must say so in one line and go on to the data.
+    def unlisted(*args, **kwargs):
+        raise OSError("no listing in this test")
+    monkeypatch.setattr(doctor.subprocess, "run", unlisted)
     found = {what: (ok, detail) for ok, what, detail in doctor.checks()}
     assert found["data files"][0] is False and "timeline.csv is missing" in found["data files"][1]
+    assert found["JupyterLab extensions"] == (False, "could not be listed (OSError)")

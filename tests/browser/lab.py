@@ -8,6 +8,7 @@ Nothing here downloads anything: Chromium is the system package (/usr/bin/chromi
 `playwright install`.
 """
 
+import dataclasses
 import json
 import os
 import secrets
@@ -23,6 +24,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ceasefire.checking.progress import FILENAME as PROGRESS_FILENAME
 from ceasefire.instructor.release import make_release
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,6 +106,8 @@ def free_port() -> int:
 
 @dataclass
 class Lab:
+    """A running JupyterLab, or (with a prefix, see in_folder) one test file's folder of a shared one:
+    paths given to its methods are relative to its course copy."""
     base: str
     token: str
     course: Path
@@ -112,19 +116,41 @@ class Lab:
     log: Path
     proc: subprocess.Popen
     started_in: float = 0.0
+    prefix: str = ""        # the course copy's folder inside the server's root ("" = the root itself)
+
+    def path(self, path: str) -> str:
+        """The server's path (relative to its root) of `path` in this course copy."""
+        return f"{self.prefix}/{path}" if self.prefix else path
 
     def url(self, path: str) -> str:
-        return f"{self.base}/lab/tree/{urllib.parse.quote(path)}?token={self.token}&reset"
+        return f"{self.base}/lab/tree/{urllib.parse.quote(self.path(path))}?token={self.token}&reset"
 
-    def api(self, method: str, path: str):
-        request = urllib.request.Request(f"{self.base}/api/{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+    def api(self, method: str, path: str, body=None, prefix: str = "api"):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.base}/{prefix}/{path}", method=method, data=data,
+                                         headers={"Authorization": f"token {self.token}",
+                                                  "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=15) as response:
             body = response.read()
         return json.loads(body) if body else None
 
+    def in_folder(self, name: str) -> "Lab":
+        """A fresh student release of the course in folder `name` of this server's root, as a Lab whose
+        paths, sessions and progress file are that copy's: test files sharing one server keep apart."""
+        course = copy_course(self.course / name)
+        return dataclasses.replace(self, course=course, prefix=self.path(name),
+                                   progress=course / PROGRESS_FILENAME)
+
+    def set_settings(self, plugin: str, values: dict):
+        """Change a JupyterLab setting on the server (for pages loaded afterwards); {} restores the defaults."""
+        self.api("PUT", f"settings/{plugin}", {"raw": json.dumps(values)}, prefix="lab/api")
+
     def sessions(self) -> list:
-        return self.api("GET", "sessions")
+        """The kernel sessions of notebooks in this course copy."""
+        sessions = self.api("GET", "sessions")
+        if not self.prefix:
+            return sessions
+        return [s for s in sessions if str(s.get("path", "")).startswith(self.prefix + "/")]
 
     def delete_sessions(self, wait: bool = True):
         """Shut down every kernel session (kernels outlive the page: a reopened notebook would reuse its
@@ -143,6 +169,7 @@ class Lab:
             threading.Thread(target=delete, args=(ids,), daemon=True).start()
 
     def wait_no_session(self, path: str, timeout: float = 60.0):
+        path = self.path(path)
         deadline = time.monotonic() + timeout
         while any(s.get("path") == path for s in self.sessions()):
             if time.monotonic() > deadline:
@@ -166,14 +193,19 @@ class Lab:
                 self.proc.wait(timeout=10)
 
 
-def lab_env(home: Path, progress: Path) -> dict:
+def lab_env(home: Path, progress: Path | None) -> dict:
+    """The server's environment; with progress=None the kernels keep the progress file where a student's
+    would be, beside course.yml in the course copy the notebook is in."""
     env = dict(os.environ)
     for name, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTERLAB_SETTINGS_DIR", "settings"),
                       ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("JUPYTER_RUNTIME_DIR", "runtime"),
                       ("JUPYTER_DATA_DIR", "data"), ("IPYTHONDIR", "ipython")):
         env[name] = str(home / sub)
         (home / sub).mkdir(parents=True, exist_ok=True)
-    env["CEASEFIRE_PROGRESS"] = str(progress)
+    if progress is None:
+        env.pop("CEASEFIRE_PROGRESS", None)
+    else:
+        env["CEASEFIRE_PROGRESS"] = str(progress)
     # The kernels find the course as a person's would: course.yml above the notebook's folder.
     env.pop("CEASEFIRE_COURSE_ROOT", None)
     env.pop("JUPYTER_PATH", None)
@@ -184,12 +216,14 @@ def lab_env(home: Path, progress: Path) -> dict:
     return env
 
 
-def start_lab(course: Path, home: Path, timeout: float = 90.0, attempts: int = 3) -> Lab:
-    """Start JupyterLab from the environment running this code on 127.0.0.1 (random port and token)."""
+def start_lab(course: Path, home: Path, timeout: float = 90.0, attempts: int = 3, progress_file: bool = True) -> Lab:
+    """Start JupyterLab from the environment running this code on 127.0.0.1 (random port and token).
+    progress_file=False: no progress file in `home` (see lab_env); for a server shared through in_folder."""
     jupyter_lab = Path(sys.executable).parent / "jupyter-lab"
     home.mkdir(parents=True, exist_ok=True)
+    course.mkdir(parents=True, exist_ok=True)
     progress = home / "progress.json"
-    env = lab_env(home, progress)
+    env = lab_env(home, progress if progress_file else None)
     last_error = ""
     for attempt in range(attempts):
         port, token = free_port(), secrets.token_hex(24)
@@ -268,9 +302,10 @@ class Expected:
         return len(self.widget_cells)
 
 
-def expected_outputs(notebook: Path, env: dict | None = None, nice: int = 0) -> Expected:
+def expected_outputs(notebook: Path, env: dict | None = None, nice: int = 0, build_widgets: bool = True) -> Expected:
     """Count plotly figures in the stored outputs; build each widget (in a separate Python started in
-    the notebook's folder, at lower CPU priority with nice > 0) to count the FigureWidgets it holds."""
+    the notebook's folder, at lower CPU priority with nice > 0) to count the FigureWidgets it holds
+    (build_widgets=False: leave figure_widgets empty, see expected_from_kernel)."""
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
@@ -284,7 +319,7 @@ def expected_outputs(notebook: Path, env: dict | None = None, nice: int = 0) -> 
             if WIDGET_MIME in data:
                 widget_cells.append(index)
     expected = Expected(plotly, widget_cells)
-    if widget_cells:
+    if widget_cells and build_widgets:
         run = subprocess.run([sys.executable, "-c", _COUNT_FIGURE_WIDGETS, str(notebook), json.dumps(widget_cells)],
                              cwd=str(notebook.parent), env=env, capture_output=True, text=True, timeout=300,
                              preexec_fn=(lambda: os.nice(nice)) if nice and hasattr(os, "nice") else None)
@@ -294,7 +329,53 @@ def expected_outputs(notebook: Path, env: dict | None = None, nice: int = 0) -> 
     return expected
 
 
+# Asks the kernel that ran the open notebook, without adding a cell or an output to it, how many plotly
+# FigureWidgets each given cell's widget holds: IPython keeps what a cell displayed last in Out[count].
+_KERNEL_COUNT = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const counts = JSON.stringify(%s.map(i => w.content.widgets[i].model.executionCount));
+  const code = "def _ceasefire_count(numbers):\\n"
+    + "    from plotly.basewidget import BaseFigureWidget\\n"
+    + "    def inside(w):\\n"
+    + "        return 1 if isinstance(w, BaseFigureWidget) else sum(inside(c) for c in getattr(w, 'children', ()) or ())\\n"
+    + "    return [inside(Out[n]) if n in Out else None for n in numbers]\\n"
+    + "print('COUNTS', __import__('json').dumps(_ceasefire_count(" + counts + ")))\\ndel _ceasefire_count";
+  const future = w.sessionContext.session.kernel.requestExecute({code, silent: false, store_history: false});
+  let text = '';
+  future.onIOPub = m => { if (m.header.msg_type === 'stream') text += m.content.text;
+                          if (m.header.msg_type === 'error') text += 'ERROR ' + m.content.ename + ': ' + m.content.evalue; };
+  return future.done.then(() => text); }"""
+
+
+def expected_from_kernel(page, notebook: Path) -> Expected:
+    """What the open notebook should show after Run All: figures and widget cells counted from the notebook
+    file's stored outputs (as expected_outputs does), and the FigureWidgets inside each widget counted in
+    the kernel that just built it (no second run of the lesson)."""
+    expected = expected_outputs(notebook, build_widgets=False)
+    if expected.widget_cells:
+        text = page.evaluate(_KERNEL_COUNT % json.dumps(expected.widget_cells))
+        line = next((line for line in text.splitlines() if line.startswith("COUNTS ")), None)
+        assert line, f"the kernel did not count the widgets' figures: {text[-2000:]}"
+        expected.figure_widgets = json.loads(line.split(" ", 1)[1])
+        assert None not in expected.figure_widgets, \
+            f"{notebook.name}: a widget cell left no widget in Out (cells {expected.widget_cells})"
+    return expected
+
+
 # ---- the browser ---------------------------------------------------------------------------------
+
+def launch_browser(playwright):
+    """Debian's Chromium, headless; the browser tests share one per test process (conftest's `chromium`),
+    each file in a context of its own (new_context)."""
+    if not CHROMIUM.exists():
+        raise BrowserUnavailable(chromium_missing_message())
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+
+
+def new_context(browser):
+    """A fresh context (no cookies, storage or cache from any other) of a shared browser."""
+    return browser.new_context(viewport=VIEWPORT)
+
 
 def launch(playwright, profile: Path):
     """Debian's Chromium, headless, with a fresh profile (user-data-dir)."""
@@ -377,9 +458,10 @@ def open_notebook(page, lab: Lab, path: str, timeout: float = 90_000, reload: bo
         page.evaluate(_CLOSE_ALL)
         # commands are started, not awaited: page.evaluate has no timeout; the waits below have one
         page.evaluate("p => { window.jupyterapp.commands.execute('docmanager:open', {path: p, factory: 'Notebook'}); }",
-                      path)
+                      lab.path(path))
         page.wait_for_function("p => { const w = window.jupyterapp.shell.currentWidget;"
-                               " return !!(w && w.context && w.context.path === p); }", arg=path, timeout=timeout)
+                               " return !!(w && w.context && w.context.path === p); }", arg=lab.path(path),
+                               timeout=timeout)
     else:
         page.goto(lab.url(path))
     page.wait_for_function(READY, timeout=timeout, polling=100)

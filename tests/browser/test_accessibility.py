@@ -179,37 +179,39 @@ def _scratch_notebook(path: Path, title: str, *sources):
     nbformat.write(nb, path)
 
 
+TRACKER_SETTINGS = "@jupyterlab/notebook-extension:tracker"
+
+
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(shared_lab):
+    """The test process's JupyterLab, with a course copy of this module's own (folder "a11y")."""
     if PROBLEM:   # only reached with CEASEFIRE_REQUIRE_BROWSER=1: a missing tool is a failure there
         pytest.fail(f"Browser tests cannot run and {L.REQUIRE_ENV}=1 (as on CI): {PROBLEM}", pytrace=False)
-    tmp = tmp_path_factory.mktemp("a11y")
-    course = L.copy_course(tmp / "course")
+    server = shared_lab.in_folder("a11y")
+    course = server.course
     _scratch_notebook(course / SCRATCH, "controls without a name",
                       "import ipywidgets\nipywidgets.IntSlider(value=3, max=10)", "print('scratch done')")
     _scratch_notebook(course / FIGURE_SCRATCH, "one figure",
                       "import plotly.graph_objects as go\nfrom ceasefire.display import show\n"
                       "show(go.Figure(go.Bar(x=['a', 'b'], y=[3, 4]), layout_title_text='Two bars'),\n"
                       "     'Two bars, a three high and b four high, shown for the audit.')")
-    home = tmp / "home"
     # Every cell attached to the page (JupyterLab's default leaves cells out of view to the browser to
     # render later) and no blank space after the last cell: the audit must see, and fit on screen, the
-    # whole notebook.
-    tracker = home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    tracker.parent.mkdir(parents=True, exist_ok=True)
-    tracker.write_text(json.dumps({"windowingMode": "none", "scrollPastEnd": False}))
-    server = L.start_lab(course, home)
+    # whole notebook. A server setting, for the pages loaded while this module runs (the test files of
+    # a process run one after the other); the defaults are back for the files after it.
+    server.set_settings(TRACKER_SETTINGS, {"windowingMode": "none", "scrollPastEnd": False})
     yield server
-    server.stop()
+    server.set_settings(TRACKER_SETTINGS, {})
+    server.delete_sessions()
 
 
 @pytest.fixture(scope="module")
-def pages(lab, tmp_path_factory, playwright_driver):
-    """Two pages (tabs) of one Chromium: the notebook tests use both (NotebookRunner), the others the first."""
-    context = L.launch(playwright_driver, tmp_path_factory.mktemp("a11y-profile"))
+def pages(lab, chromium):
+    """Two pages (tabs) of one Chromium context: the notebook tests use both (NotebookRunner), the others
+    the first."""
+    context = L.new_context(chromium)
     context.set_default_timeout(30_000)
-    first = context.pages[0] if context.pages else context.new_page()
-    yield [first, context.new_page()]
+    yield [context.new_page(), context.new_page()]
     context.close()
 
 
@@ -222,7 +224,7 @@ def forget_session(lab, path: str):
     """Shut down the kernel session of `path` in the background (kernels outlive their page)."""
     def delete():
         for session in lab.sessions():
-            if session.get("path") == path:
+            if session.get("path") == lab.path(path):
                 try:
                     lab.api("DELETE", f"sessions/{session['id']}")
                 except OSError:
@@ -293,7 +295,7 @@ class NotebookRunner:
         self.lab.wait_no_session(following)
         if other.url.startswith(self.lab.base) and L.loaded_app(other):
             other.evaluate("p => { window.jupyterapp.commands.execute('docmanager:open', {path: p, factory: 'Notebook'}); }",
-                           following)
+                           self.lab.path(following))
         else:
             other.goto(self.lab.url(following), wait_until="commit")
         self.showing[1 - current] = following
@@ -304,7 +306,8 @@ class NotebookRunner:
         if self.ahead and not self.ahead[2]:
             notebook, page, _ = self.ahead
             page.wait_for_function("p => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                                   " return !!(w && w.context && w.context.path === p); }", arg=notebook, timeout=90_000)
+                                   " return !!(w && w.context && w.context.path === p); }", arg=self.lab.path(notebook),
+                                   timeout=90_000)
             page.wait_for_function(L.READY, timeout=90_000, polling=100)
             L.clear_outputs(page)
             L.run_all(page)

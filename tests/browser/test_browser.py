@@ -1,11 +1,12 @@
 """The course in a real browser: JupyterLab (from this environment) + headless Debian Chromium via Playwright.
 
-One JupyterLab serves a temporary copy of the course for the whole module (so with `--dist loadfile`
-the suite runs on one worker, with one server). Every test opens notebooks in a fresh page and shuts its
-kernels down afterwards. What is checked, for every ready lesson of course.yml:
+The test process's JupyterLab (conftest's `shared_lab`) serves this module a temporary copy of the course
+of its own (folder "browser"). Every test opens notebooks in the module's one page and shuts its kernels
+down afterwards. What is checked, for every ready lesson of course.yml:
 
 - run all cells: no error output; as many plotly figures and widgets rendered as the notebook shows
-  (counted from the notebook file itself);
+  (counted from the notebook file's stored outputs; the FigureWidgets inside each widget are counted by
+  the kernel that built it, see lab.expected_from_kernel);
 - every widget: change its first control as a person would, and its figure's title changes;
 - nothing is fetched from outside the machine, no console errors;
 and for one question per exercise notebook: a typed wrong answer gets its hint, the right one "Correct";
@@ -17,7 +18,6 @@ line); with CEASEFIRE_REQUIRE_BROWSER=1 (CI) that is an error instead.
 """
 
 import ast
-import concurrent.futures
 import datetime
 import json
 import re
@@ -82,40 +82,32 @@ def _break_widget_cell(nb):
     raise AssertionError(f"{BROKEN_LESSON.notebook} shows no widget to break")
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
+@pytest.fixture(scope="module")
+def lab(shared_lab):
     if PROBLEM:   # only reached with CEASEFIRE_REQUIRE_BROWSER=1: a missing browser is a failure there
         pytest.fail(f"Browser tests cannot run and {L.REQUIRE_ENV}=1 (as on CI): {PROBLEM}", pytrace=False)
-    tmp = tmp_path_factory.mktemp("browser")
-    course = L.copy_course(tmp / "course")
+    server = shared_lab.in_folder("browser")
+    course = server.course
     broken = _break_widget_cell(nbformat.read(course / BROKEN_LESSON.notebook, as_version=4))
     (course / BROKEN_FOLDER).mkdir()
     nbformat.write(broken, course / BROKEN_FOLDER / f"{BROKEN_LESSON.slug}.ipynb")
-    server = L.start_lab(course, tmp / "home")
-    # What each lesson should show, worked out from its notebook in a separate, low-priority Python
-    # while the browser works (it builds the widgets to count their FigureWidgets).
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    env = L.lab_env(tmp / "derive", tmp / "derive" / "progress.json")
-    server.expected = {lesson.slug: pool.submit(L.expected_outputs, course / lesson.notebook, env, 10)
-                       for lesson in LESSONS}
     yield server
-    pool.shutdown(wait=False, cancel_futures=True)
-    server.stop()
+    server.delete_sessions()
 
 
-@pytest.fixture(scope="session")
-def browser_page(lab, tmp_path_factory, playwright_driver):
-    """One Chromium page for the session: JupyterLab loads once and notebooks open in it one by one."""
-    context = L.launch(playwright_driver, tmp_path_factory.mktemp("chromium-profile"))
+@pytest.fixture(scope="module")
+def browser_page(lab, chromium):
+    """One Chromium page for the module: JupyterLab loads once and notebooks open in it one by one."""
+    context = L.new_context(chromium)
     context.set_default_timeout(30_000)
-    page = context.pages[0] if context.pages else context.new_page()
+    page = context.new_page()
     yield page
     context.close()
 
 
 @pytest.fixture()
 def page(browser_page, lab, request):
-    """The session's page with a fresh record of its requests and console errors for this test. After
+    """The module's page with a fresh record of its requests and console errors for this test. After
     the test its kernels are shut down (in the background); after a failure JupyterLab is reloaded."""
     failed_before = request.session.testsfailed
     watch = L.Watch().attach(browser_page)
@@ -130,7 +122,7 @@ def page(browser_page, lab, request):
     lab.delete_sessions(wait=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def answered():
     """question id -> True for every question a test answered correctly (read by the progress test)."""
     return {}
@@ -170,7 +162,7 @@ def test_lesson_runs_renders_and_its_widgets_drive_their_figures(page, lab, less
     page, watch = page
     open_and_run(page, lab, lesson.notebook, closing_text(lesson))
 
-    expected = lab.expected[lesson.slug].result(timeout=300)
+    expected = L.expected_from_kernel(page, lab.course / lesson.notebook)
     expect(L.plotly_figures(page)).to_have_count(expected.figures, timeout=60_000)
     expect(L.widget_outputs(page)).to_have_count(expected.widgets, timeout=60_000)
     deadline = time.monotonic() + 60

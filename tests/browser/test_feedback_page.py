@@ -75,8 +75,9 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory, playwright_driver):
-    context = L.launch(playwright_driver, tmp_path_factory.mktemp("profile"))
+def browser(chromium):
+    """A context of its own in the test process's Chromium."""
+    context = L.new_context(chromium)
     yield context
     context.close()
 

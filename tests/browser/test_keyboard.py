@@ -62,27 +62,27 @@ def expected_controls(source: str) -> list:
 
 
 @pytest.fixture(scope="module")
-def keyboard_lab(tmp_path_factory):
+def keyboard_lab(shared_lab):
+    """The test process's JupyterLab, with a course copy of this module's own (folder "keyboard")."""
     if PROBLEM:   # only reached with CEASEFIRE_REQUIRE_BROWSER=1: a missing browser is a failure there
         pytest.fail(f"Browser tests cannot run and {L.REQUIRE_ENV}=1 (as on CI): {PROBLEM}", pytrace=False)
-    tmp = tmp_path_factory.mktemp("keyboard")
-    course = L.copy_course(tmp / "course")
+    server = shared_lab.in_folder("keyboard")
+    course = server.course
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nb.cells = [nbformat.v4.new_code_cell(IMPORTS)] + [nbformat.v4.new_code_cell(s) for s in EXPLORERS.values()]
     (course / "keyboard").mkdir()
     nbformat.write(nb, course / NOTEBOOK)
-    server = L.start_lab(course, tmp / "home")
     yield server
-    server.stop()
+    server.delete_sessions()
 
 
 @pytest.fixture(scope="module")
-def explorers_page(keyboard_lab, tmp_path_factory, playwright_driver):
+def explorers_page(keyboard_lab, chromium):
     """JupyterLab with the notebook of explorers run once; the page and its console watch."""
-    context = L.launch(playwright_driver, tmp_path_factory.mktemp("keyboard-profile"))
+    context = L.new_context(chromium)
     context.set_default_timeout(30_000)
-    page = context.pages[0] if context.pages else context.new_page()
+    page = context.new_page()
     watch = L.Watch().attach(page)
     L.open_notebook(page, keyboard_lab, NOTEBOOK)
     L.run_all(page)

@@ -41,17 +41,17 @@ def is_prose(text: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory, playwright_driver):
+def page(shared_lab, chromium):
+    """A page of the test process's Chromium and JupyterLab (course copy in folder "tables")."""
     if PROBLEM:
         pytest.fail(f"Browser tests cannot run and {L.REQUIRE_ENV}=1 (as on CI): {PROBLEM}", pytrace=False)
-    tmp = tmp_path_factory.mktemp("tables")
-    server = L.start_lab(L.copy_course(tmp / "course"), tmp / "home")
-    context = L.launch(playwright_driver, tmp / "profile")
+    server = shared_lab.in_folder("tables")
+    context = L.new_context(chromium)
     context.set_default_timeout(30_000)
-    browser_page = context.pages[0] if context.pages else context.new_page()
+    browser_page = context.new_page()
     yield browser_page, server
     context.close()
-    server.stop()
+    server.delete_sessions()
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
