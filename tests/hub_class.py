@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from npm_tools import npm_install
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.prefix) / "bin"                 # the venv running the tests: jupyterhub, singleuser, repo2docker
 CHP_VERSION = "5.3.0"
@@ -94,17 +96,7 @@ def free_port() -> int:
 
 def install_proxy(folder: Path = CHP_DIR) -> Path:
     """configurable-http-proxy from npm into `folder` (reused when it is already there)."""
-    command = folder / "node_modules" / ".bin" / "configurable-http-proxy"
-    package = folder / "node_modules" / "configurable-http-proxy" / "package.json"
-    if command.exists() and package.exists() and json.loads(package.read_text())["version"] == CHP_VERSION:
-        return command
-    folder.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix",
-                             str(folder), f"configurable-http-proxy@{CHP_VERSION}"],
-                            capture_output=True, text=True, timeout=300)
-    if result.returncode != 0 or not command.exists():
-        raise RuntimeError(f"npm could not install configurable-http-proxy@{CHP_VERSION}:\n{result.stderr[-2000:]}")
-    return command
+    return npm_install("configurable-http-proxy", CHP_VERSION, folder, ".bin/configurable-http-proxy")
 
 
 def git(*args, cwd=None, check=True) -> str:

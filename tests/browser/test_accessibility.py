@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 import lab as L
+from npm_tools import npm_install
 
 REQUIRED, PROBLEM = L.browser_problem()
 if not PROBLEM and not shutil.which("npm"):
@@ -59,16 +60,7 @@ FIGURE_SCRATCH = "scratch/one-figure.ipynb"
 
 def install_axe(folder: Path = AXE_DIR) -> Path:
     """axe-core from npm into `folder` (reused when that version is already there); returns axe.min.js."""
-    script = folder / "node_modules" / "axe-core" / "axe.min.js"
-    package = folder / "node_modules" / "axe-core" / "package.json"
-    if script.exists() and package.exists() and json.loads(package.read_text())["version"] == AXE_VERSION:
-        return script
-    folder.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix",
-                             str(folder), f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
-    if result.returncode != 0 or not script.exists():
-        raise RuntimeError(f"npm could not install axe-core@{AXE_VERSION}:\n{result.stderr[-2000:]}")
-    return script
+    return npm_install("axe-core", AXE_VERSION, folder, "axe-core/axe.min.js")
 
 
 # Runs axe in the page on the parts `include` names (all of the page if empty) and returns what a
