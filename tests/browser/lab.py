@@ -372,6 +372,16 @@ def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
 
 
+def course_copy(shared_lab, name: str, problem) -> "Lab":
+    """The test process's JupyterLab with a course copy of one test module's own (folder `name`). Reached
+    with a `problem` only when CEASEFIRE_REQUIRE_BROWSER=1 (as on CI), where a missing tool is a failure."""
+    if problem:
+        import pytest   # lab.py also serves bench/browser.py, which runs without pytest
+
+        pytest.fail(f"Browser tests cannot run and {REQUIRE_ENV}=1 (as on CI): {problem}", pytrace=False)
+    return shared_lab.in_folder(name)
+
+
 def new_context(browser):
     """A fresh context (no cookies, storage or cache from any other) of a shared browser."""
     return browser.new_context(viewport=VIEWPORT)

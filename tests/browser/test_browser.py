@@ -84,9 +84,7 @@ def _break_widget_cell(nb):
 
 @pytest.fixture(scope="module")
 def lab(shared_lab):
-    if PROBLEM:   # only reached with CEASEFIRE_REQUIRE_BROWSER=1: a missing browser is a failure there
-        pytest.fail(f"Browser tests cannot run and {L.REQUIRE_ENV}=1 (as on CI): {PROBLEM}", pytrace=False)
-    server = shared_lab.in_folder("browser")
+    server = L.course_copy(shared_lab, "browser", PROBLEM)
     course = server.course
     broken = _break_widget_cell(nbformat.read(course / BROKEN_LESSON.notebook, as_version=4))
     (course / BROKEN_FOLDER).mkdir()
@@ -99,7 +97,6 @@ def lab(shared_lab):
 def browser_page(lab, chromium):
     """One Chromium page for the module: JupyterLab loads once and notebooks open in it one by one."""
     context = L.new_context(chromium)
-    context.set_default_timeout(30_000)
     page = context.new_page()
     yield page
     context.close()
