@@ -82,7 +82,7 @@ def shared_lab(tmp_path_factory):
 # long ones). Handing out the longest first keeps two of them from ending the run one after the other while
 # the other worker idles; the many short files and notebooks fill the gaps.
 LONGEST_FIRST = (
-    "tests/browser/test_accessibility.py",
+    "tests/browser/test_notebooks_in_lab.py",
     "tests/browser/test_browser.py",
     "tests/test_binder.py",
     "tests/browser/test_keyboard.py",
@@ -91,7 +91,6 @@ LONGEST_FIRST = (
     "tests/test_launcher.py",
     "tests/test_feedback.py",
     "tests/test_grade_parity.py",
-    "tests/browser/test_table_alignment.py",
     "tests/test_errors.py",
     "tests/test_instructor.py",
     "tests/test_grade_fidelity.py",

@@ -1,4 +1,4 @@
-"""The course's own HTML meets the WCAG rules the browser audit (tests/browser/test_accessibility.py) found
+"""The course's own HTML meets the WCAG rules the browser audit (tests/browser/test_notebooks_in_lab.py) found
 broken once, checked here without a browser: text colours readable on white, badges readable, links
 underlined and saying where they go, and each figure shown with the markup that names it."""
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the browser tests (tests/browser/test_browser.py) and bench/browser.py.
+"""Helpers shared by the browser tests (tests/browser/test_*.py) and bench/browser.py.
 
 A private JupyterLab (the course's own environment, 127.0.0.1, a random free port and token) serves a
 temporary copy of the course, with every Jupyter directory and the progress file in a temp folder, and
@@ -431,6 +431,11 @@ class Watch:
         for event, handler in getattr(self, "_handlers", ()):
             page.remove_listener(event, handler)
 
+    def clear(self):
+        """Forget what was recorded (the page moves on to another notebook)."""
+        for record in (self.requests, self.console_errors, self.page_errors):
+            record.clear()
+
     def offsite(self) -> list:
         bad = []
         for url in self.requests:
@@ -519,11 +524,15 @@ def plotly_figures(page):
     return page.locator(".jp-Notebook .js-plotly-plot")
 
 
+# How many plotly figures really drew something: a main SVG with a non-zero size (a JavaScript expression).
+RENDERED = """[...document.querySelectorAll('.jp-Notebook .js-plotly-plot')]
+    .filter(p => { const s = p.querySelector('svg.main-svg');
+                   return s && s.getAttribute('width') > 0 && s.getAttribute('height') > 0; }).length"""
+
+
 def rendered_figures(page) -> int:
     """plotly figures that really drew something: a main SVG with a non-zero size."""
-    return page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .js-plotly-plot')]
-        .filter(p => { const s = p.querySelector('svg.main-svg');
-                       return s && s.getAttribute('width') > 0 && s.getAttribute('height') > 0; }).length""")
+    return page.evaluate(f"() => {RENDERED}")
 
 
 def figure_title(figure) -> str:

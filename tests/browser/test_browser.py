@@ -1,17 +1,13 @@
-"""The course in a real browser: JupyterLab (from this environment) + headless Debian Chromium via Playwright.
+"""Answering exercises in a real browser: JupyterLab (from this environment) + headless Debian Chromium via
+Playwright.
 
 The test process's JupyterLab (conftest's `shared_lab`) serves this module a temporary copy of the course
 of its own (folder "browser"). Every test opens notebooks in the module's one page and shuts its kernels
-down afterwards. What is checked, for every ready lesson of course.yml:
-
-- run all cells: no error output; as many plotly figures and widgets rendered as the notebook shows
-  (counted from the notebook file's stored outputs; the FigureWidgets inside each widget are counted by
-  the kernel that built it, see lab.expected_from_kernel);
-- every widget: change its first control as a person would, and its figure's title changes;
-- nothing is fetched from outside the machine, no console errors;
-and for one question per exercise notebook: a typed wrong answer gets its hint, the right one "Correct";
-then the start-here progress figure counts those answers. Finally a copy of a lesson with a deliberately
-disconnected widget proves that the widget check fails when a figure stops following its widget.
+down afterwards. For one question per exercise notebook: a typed wrong answer gets its hint, the right one
+"Correct"; then the start-here progress figure counts those answers. Finally a copy of a lesson with a
+deliberately disconnected widget proves that the widget check of test_notebooks_in_lab.py (which runs
+every notebook once and drives every widget) fails when a figure stops following its widget. Nothing is
+fetched from outside the machine and no console error is logged.
 
 Screenshots go to artifacts/browser/. Where /usr/bin/chromium is missing the module is skipped (one
 line); with CEASEFIRE_REQUIRE_BROWSER=1 (CI) that is an error instead.
@@ -21,7 +17,6 @@ import ast
 import datetime
 import json
 import re
-import time
 
 import nbformat
 import pytest
@@ -130,57 +125,6 @@ def assert_page_clean(watch):
     assert not offsite, f"requests left the machine: {offsite[:5]}"
     errors = watch.errors()
     assert not errors, f"console errors: {errors[:5]}"
-
-
-def open_and_run(page, lab, notebook, expected_last_text, timeout=180_000):
-    """Open, Run All, wait until every cell has run (or an error shows), then check there is no error
-    output and that the closing cell printed its text."""
-    from playwright.sync_api import expect
-
-    L.open_notebook(page, lab, notebook)
-    L.run_all(page)
-    L.wait_all_executed(page, timeout=timeout)
-    errors = L.error_outputs(page)
-    assert not errors, f"{notebook}: error output after Run All:\n{errors[0][:3000]}"
-    expect(L.last_cell_output(page).filter(has_text=expected_last_text)).to_have_count(1, timeout=30_000)
-
-
-def closing_text(lesson):
-    """Words the closing cell prints: the start of the lesson's last key point (before any markdown)."""
-    return re.split(r"[*_`\[\]<>]", lesson.key_points[-1])[0][:50].strip() or "Key points"
-
-
-# ---- lessons ----------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug for lesson in LESSONS])
-def test_lesson_runs_renders_and_its_widgets_drive_their_figures(page, lab, lesson):
-    from playwright.sync_api import expect
-
-    page, watch = page
-    open_and_run(page, lab, lesson.notebook, closing_text(lesson))
-
-    expected = L.expected_from_kernel(page, lab.course / lesson.notebook)
-    expect(L.plotly_figures(page)).to_have_count(expected.figures, timeout=60_000)
-    expect(L.widget_outputs(page)).to_have_count(expected.widgets, timeout=60_000)
-    deadline = time.monotonic() + 60
-    while L.rendered_figures(page) < expected.figures and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-    assert L.rendered_figures(page) == expected.figures, "a plotly figure has no drawn SVG"
-
-    slug = lesson.slug
-    changes = []
-    for index in range(expected.widgets):
-        widget = L.widget_outputs(page).nth(index)
-        assert widget.locator(".js-plotly-plot").count() == expected.figure_widgets[index]
-        change = L.change_widget(page, widget)
-        assert change.title_after != change.title_before
-        changes.append(change)
-        widget.screenshot(path=str(L.ARTIFACTS / f"{slug}-widget-{index + 1}.png"))
-    assert not L.error_outputs(page), "a widget change produced an error output"
-    L.screenshot_notebook(page, L.ARTIFACTS / f"{slug}.png")
-    assert_page_clean(watch)
-    print(f"{slug}: " + "; ".join(f"{c.control} {c.label!r} {c.before!r} -> {c.after!r}: "
-                                  f"{c.title_before!r} -> {c.title_after!r}" for c in changes))
 
 
 # ---- exercises and progress -------------------------------------------------------------------------
