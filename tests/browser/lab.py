@@ -588,7 +588,6 @@ def change_widget(page, widget, timeout: float = 15_000, step: int = 1) -> Chang
     figure = widget.locator(".js-plotly-plot").first
     expect(figure.locator(".gtitle").first).to_be_attached(timeout=timeout)
     control = widget.locator(CONTROLS).first
-    control.scroll_into_view_if_needed()
     tag = control.evaluate("e => e.tagName.toLowerCase()")
     title_before = figure_title(figure)
     page.evaluate(_ARM, [figure.element_handle(), title_before])
@@ -695,20 +694,14 @@ def cell_source(page, index: int) -> str:
 
 
 def type_into_cell(page, index: int, source: str):
-    """Click into the cell's editor, select everything, type the new source line by line."""
+    """Put the focus in the cell's editor, select everything with the keyboard and put the new source in
+    its place as one input, as a paste does. (Clicking waits for the page to hold still, and typing key
+    by key costs a round trip a key: in a long notebook with every cell attached to the page, seconds
+    per cell, for nothing more tested.)"""
     editor = cell(page, index).locator(".cm-content").first
-    editor.scroll_into_view_if_needed()
-    editor.click()
+    editor.focus()
     page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.press("Delete")
-    lines = source.split("\n")
-    for number, line in enumerate(lines):
-        page.keyboard.type(line)
-        if number < len(lines) - 1:
-            page.keyboard.press("Enter")
-            # the editor may auto-indent a new line: remove whatever it put there
-            page.keyboard.press("Shift+Home")
-            page.keyboard.press("Delete")
+    page.keyboard.insert_text(source)
     typed = cell_source(page, index)
     if typed != source:
         raise AssertionError(f"The editor holds {typed!r} after typing {source!r}")

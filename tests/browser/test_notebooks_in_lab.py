@@ -11,6 +11,8 @@ pytest keeps each notebook's tests together). For every notebook:
 - every table cell the course made reads left-aligned (JupyterLab right-aligns HTML output tables);
 - every widget: its first control changed as a person would changes its figure's title; nothing was
   fetched from outside the machine and no console error was logged.
+- in each exercise, one question with a typed answer: a known wrong answer gets its hint, the right one
+  "Correct"; then the start-here lesson's progress figure counts exactly those answers.
 
 axe-core comes from npm, pinned (AXE_VERSION), installed by this file into a folder under the running
 environment's prefix (like the hub test's proxy) and injected into the page from there: no CDN, nothing
@@ -25,10 +27,12 @@ scope); a plain table in an output area measures right-aligned; test_browser.py 
 the widget check fail.
 
 The notebooks run in two tabs (NotebookRunner): while one notebook is checked the next one opens and
-starts. Audit results per page go to artifacts/browser/accessibility.json, screenshots beside it. See
+starts. Audit results per page go to artifacts/browser/accessibility.json (a failed widget check leaves a
+picture of its notebook beside it). See
 ACCESSIBILITY.md.
 """
 
+import datetime
 import json
 import re
 import shutil
@@ -39,7 +43,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
+import yaml
 
 import lab as L
 from npm_tools import npm_install
@@ -64,8 +70,9 @@ RESULTS = L.ARTIFACTS / "accessibility.json"
 COURSE = load_course(L.ROOT)
 LESSONS = [lesson for lesson in COURSE.lessons if lesson.ready]
 CLOSING = {lesson.notebook: lesson for lesson in LESSONS}      # notebooks whose last cell closes a lesson
-NOTEBOOKS = [lesson.notebook for lesson in LESSONS] + [
-    f"exercises/{lesson.slug}.ipynb" for lesson in LESSONS if (L.ROOT / "exercises" / f"{lesson.slug}.ipynb").is_file()]
+EXERCISE_NOTEBOOKS = [f"exercises/{lesson.slug}.ipynb" for lesson in LESSONS
+                      if (L.ROOT / "exercises" / f"{lesson.slug}.ipynb").is_file()]
+NOTEBOOKS = [lesson.notebook for lesson in LESSONS] + EXERCISE_NOTEBOOKS
 SCRATCH = "scratch/unnamed-controls.ipynb"
 FIGURE_SCRATCH = "scratch/one-figure.ipynb"
 
@@ -174,7 +181,6 @@ def results():
 
 
 def _scratch_notebook(path: Path, title: str, *sources):
-    import nbformat
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell(f"# Scratch: {title}\n\nOnly the audit's own tests open this.")]
     nb.cells += [nbformat.v4.new_code_cell(source) for source in sources]
@@ -502,21 +508,116 @@ def test_every_table_cell_the_course_made_is_left_aligned(ran):
 
 def test_every_widget_drives_its_figure(ran):
     """Each widget's first control, changed as a person would (keyboard or pointer), changes its figure's
-    title; test_browser.py proves that a widget whose figure stopped following is caught."""
+    title; test_browser.py proves that a widget whose figure stopped following is caught. When the test
+    fails, a picture of the whole notebook goes to artifacts/browser/."""
     page = ran.page
     changes = []
-    for index in range(L.widget_outputs(page).count()):
-        widget = L.widget_outputs(page).nth(index)
-        change = L.change_widget(page, widget)
-        assert change.title_after != change.title_before
-        changes.append(change)
-    assert not L.error_outputs(page), "a widget change produced an error output"
-    if ran.notebook in CLOSING:
-        assert changes, f"{ran.notebook}: a lesson without a widget to drive"
-        L.screenshot_notebook(page, L.ARTIFACTS / f"{ran.slug}.png")   # the widgets as changed, for a person
-    assert_page_clean(page)
+    try:
+        for index in range(L.widget_outputs(page).count()):
+            change = L.change_widget(page, L.widget_outputs(page).nth(index))
+            assert change.title_after != change.title_before
+            changes.append(change)
+        assert not L.error_outputs(page), "a widget change produced an error output"
+        if ran.notebook in CLOSING:
+            assert changes, f"{ran.notebook}: a lesson without a widget to drive"
+        assert_page_clean(page)
+    except AssertionError:
+        L.screenshot_notebook(page, L.ARTIFACTS / f"{ran.slug}.png")
+        raise
     print(f"{ran.slug}: " + "; ".join(f"{c.control} {c.label!r} {c.before!r} -> {c.after!r}: "
                                       f"{c.title_before!r} -> {c.title_after!r}" for c in changes))
+
+
+# ---- answering an exercise, and the progress it leaves -------------------------------------------------
+
+KEYS = yaml.safe_load((L.ROOT / "solutions" / "keys.yml").read_text(encoding="utf-8"))
+# Kinds whose answer is one literal value and whose known wrong answers are listed in keys.yml.
+TYPED_KINDS = ("choice", "number", "date", "month", "text")
+ANSWER_LINE = re.compile(r"^answer = \.\.\.\s*$", re.M)
+
+
+def _literal(value) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        value = value.isoformat()
+    return repr(value)
+
+
+def pick_question(notebook: Path):
+    """The first answer cell (`answer = ...` then `check("qNN.k", answer)`) whose question takes one
+    typed value and has a known wrong answer with its own hint."""
+    nb = nbformat.read(notebook, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        match = re.search(r'check\("(q\d\d\.\d+)", answer\)', cell.source) if cell.cell_type == "code" else None
+        if not match or not ANSWER_LINE.search(cell.source):
+            continue
+        key = KEYS.get(match.group(1), {})
+        wrong = [w for w in key.get("wrong", []) if "answer" in w and "hint" in w]
+        if key.get("kind") in TYPED_KINDS and wrong:
+            def fill(value, source=cell.source):
+                return ANSWER_LINE.sub(lambda _: f"answer = {_literal(value)}", source, count=1)
+            return index, match.group(1), fill(wrong[0]["answer"]), wrong[0]["hint"], fill(key["answer"])
+    raise AssertionError(f"{notebook.name}: no answer cell with a typed answer and a known wrong one")
+
+
+def answer_one_question(page, lab, notebook: str, answered: dict) -> str:
+    """In the open exercise notebook, whose cells above the answer cell have run: type a known wrong
+    answer and run the cell from the keyboard (its hint shows), then the right one ("Correct")."""
+    from playwright.sync_api import expect
+
+    index, qid, wrong_source, hint, right_source = pick_question(lab.course / notebook)
+    feedback = L.cell(page, index).locator(".ceasefire-check")
+    L.type_into_cell(page, index, wrong_source)
+    L.run_cell_with_keyboard(page)
+    expect(feedback).to_have_class(re.compile(r"\bceasefire-incorrect\b"), timeout=30_000)
+    expect(feedback).to_contain_text(f"{qid}: Not yet.")
+    expect(feedback).to_contain_text(hint)
+
+    L.type_into_cell(page, index, right_source)
+    L.run_cell_with_keyboard(page)
+    expect(feedback).to_have_class(re.compile(r"\bceasefire-correct\b"), timeout=30_000)
+    expect(feedback).to_contain_text(f"{qid}: Correct.")
+    answered[qid] = True
+    assert not L.error_outputs(page)
+    return qid
+
+
+@pytest.fixture(scope="module")
+def answered():
+    """question id -> True for every question a test answered correctly (read by the progress test)."""
+    return {}
+
+
+@pytest.mark.parametrize("ran", EXERCISE_NOTEBOOKS, indirect=True)
+def test_an_answer_gets_its_hint_then_correct(ran, lab, answered):
+    """After the exercise's Run All (its answer cells show their not-answered feedback), as a student would."""
+    answer_one_question(ran.page, lab, ran.notebook, answered)
+    assert_page_clean(ran.page)
+
+
+def test_progress_view_counts_the_answers(page, lab, answered):
+    if not answered:   # the exercise tests were deselected: answer one here so there is something to count
+        index = pick_question(lab.course / EXERCISE_NOTEBOOKS[0])[0]
+        L.open_notebook(page, lab, EXERCISE_NOTEBOOKS[0])
+        L.run_above(page, index)
+        answer_one_question(page, lab, EXERCISE_NOTEBOOKS[0], answered)
+    # Open the start-here lesson and run its first cell (imports) and the progress cell, as a person would.
+    start = LESSONS[0]
+    cells = nbformat.read(lab.course / start.notebook, as_version=4).cells
+    first = next(i for i, c in enumerate(cells) if c.cell_type == "code")
+    shows_progress = [i for i, c in enumerate(cells) if c.cell_type == "code" and "Your progress" in json.dumps(
+        [o.get("data", {}).get(L.PLOTLY_MIME, {}).get("layout", {}).get("title") for o in c.get("outputs", [])])]
+    assert shows_progress, f"{start.notebook} has no cell showing the progress figure"
+    L.open_notebook(page, lab, start.notebook)
+    L.run_cells(page, [first, shows_progress[0]])
+    total = sum(1 for key in KEYS.values() if key.get("lesson") in {lesson.slug for lesson in COURSE.lessons})
+    progress = json.loads(lab.progress.read_text(encoding="utf-8"))["questions"]
+    recorded = sorted(q for q, entry in progress.items() if entry["status"] == "correct")
+    assert recorded == sorted(answered), "the progress file does not hold exactly the answers given"
+    title = page.locator(".jp-Notebook .js-plotly-plot .gtitle", has_text="Your progress")
+    from playwright.sync_api import expect
+    expect(title).to_have_text(f"Your progress: {len(answered)} of {total} questions correct", timeout=30_000)
+    L.close_documents(page)
+    forget_session(lab, start.notebook)
 
 
 # ---- the instructor's pages ---------------------------------------------------------------------------
