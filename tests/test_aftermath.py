@@ -10,6 +10,7 @@ import pytest
 from ceasefire import data, display
 from ceasefire.lessons import lesson05_aftermath as aftermath
 from ceasefire.lessons import lesson05_periods as periods_module
+from ceasefire.display.explorer import plain_title
 from ceasefire.lessons.lesson05_aftermath import AftermathExplorer
 from ceasefire.errors import CourseError
 
@@ -316,6 +317,34 @@ def test_explorer_slider_moves_highlight_title_description_and_panel(explorer):
     assert explorer.figure.layout.title.text.startswith("3 October 2016:")
     assert "The highlighted day is 3 October 2016" in explorer.description.value
     assert "flight-safety channel" in explorer.panel.value and "Zakharova" in explorer.panel.value
+
+
+def _figure_json(figure) -> dict:
+    """What the browser is sent of a figure: its traces and layout (uids and the template aside)."""
+    shown = figure.to_plotly_json()
+    for trace in shown["data"]:
+        trace.pop("uid", None)
+    shown["layout"].pop("template", None)
+    return shown
+
+
+@pytest.mark.parametrize("day", ["2016-09-01", "2016-09-17", "2016-10-03", "2016-10-15"])
+def test_a_new_day_redraws_the_figure_as_a_fresh_build_would(explorer, day):
+    """AftermathExplorer.redraw sets only the properties a day changes; the figure must end up as
+    aftermath_figure builds it for that day, or the fast path has fallen out of step."""
+    explorer.day.value = day
+    fresh = aftermath.aftermath_figure(DEATHS, TIMELINE, day)
+    assert _figure_json(explorer.figure) == _figure_json(fresh)
+    assert plain_title(fresh.layout.title.text) == explorer.link.label
+
+
+def test_the_comparison_of_figures_sees_a_day_left_behind(explorer, monkeypatch):
+    """Test of the test: a redraw that forgets the highlighted band is caught."""
+    shapes = aftermath._shapes
+    monkeypatch.setattr(aftermath, "_shapes", lambda day: shapes("2016-09-12"))
+    explorer.day.value = "2016-10-03"
+    monkeypatch.undo()
+    assert _figure_json(explorer.figure) != _figure_json(aftermath.aftermath_figure(DEATHS, TIMELINE, "2016-10-03"))
 
 
 def test_explorer_jumps_between_event_days(explorer):

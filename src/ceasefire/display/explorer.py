@@ -60,7 +60,8 @@ class FigureExplorer(widgets.VBox):
     `super().__init__(controls, header=..., panels=...)`, and define:
 
     - `build()` -> (figure, description): the figure for the controls' current values;
-    - `after_update()` (optional): refresh the panels.
+    - `after_update()` (optional): refresh the panels;
+    - `redraw()` (optional): a faster way than build() to bring the live figure up to date.
 
     Every control with a `value` is observed; buttons are just placed in the row."""
 
@@ -92,11 +93,18 @@ class FigureExplorer(widgets.VBox):
     def after_update(self):
         """Refresh what the explorer shows besides the figure (panels); nothing by default."""
 
-    def _update(self, change=None):
+    def redraw(self) -> str:
+        """Bring the live figure to the controls' values and return its text description. By default the
+        figure is built afresh and copied in (update_in_place). An explorer whose changes touch only a few
+        properties may set just those instead; its tests must show the result equals a fresh build."""
         fresh, text = self.build()
         update_in_place(self.figure, fresh)
+        return text
+
+    def _update(self, change=None):
+        text = self.redraw()
         self.description.value = description_html(text)
-        self.link.label = plain_title(fresh.layout.title.text)
+        self.link.label = plain_title(self.figure.layout.title.text)
         self.after_update()
 
 

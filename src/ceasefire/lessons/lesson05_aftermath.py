@@ -244,6 +244,19 @@ class AftermathExplorer(FigureExplorer):
         return (aftermath_figure(self.deaths_daily, self.timeline, day, self.window),
                 day_description(day, self.deaths, self.timeline, self.window))
 
+    def redraw(self) -> str:
+        """Another day changes only the bars' colours, the highlighted band, the title and the description
+        (aftermath_figure draws the rest from the window, not the day): set those, in one batch, instead
+        of building the whole figure again (tests/test_aftermath.py compares the two)."""
+        day = self.day.value
+        text = day_description(day, self.deaths, self.timeline, self.window)
+        with self.figure.batch_update():
+            self.figure.data[0].marker.color = bar_colours(self.deaths, day)
+            self.figure.layout.shapes = _shapes(day)
+            self.figure.layout.title.text = day_title(day, self.deaths, self.timeline)
+            self.figure.layout.meta = {"description": text}
+        return text
+
     def after_update(self):
         self.panel.value = day_panel_html(self.day.value, self.deaths_daily, self.timeline, self.sources)
 
