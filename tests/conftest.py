@@ -83,21 +83,21 @@ def shared_lab(tmp_path_factory):
 # the other worker idles; the many short files and notebooks fill the gaps.
 LONGEST_FIRST = (
     "tests/browser/test_notebooks_in_lab.py",
-    "tests/browser/test_browser.py",
     "tests/test_binder.py",
     "tests/browser/test_keyboard.py",
     "tests/test_grade.py",
-    "tests/test_hub.py",
     "tests/test_launcher.py",
-    "tests/test_feedback.py",
+    "tests/test_hub.py",
+    "tests/browser/test_browser.py",
     "tests/test_grade_parity.py",
-    "tests/test_errors.py",
+    "tests/test_feedback.py",
     "tests/test_instructor.py",
+    "tests/test_errors.py",
     "tests/test_grade_fidelity.py",
     "tests/test_notebooks.py",
-    "tests/test_collect.py",
     "tests/test_imports.py",
     "tests/test_report.py",
+    "tests/test_collect.py",
     "tests/browser/test_feedback_page.py",
 )
 
