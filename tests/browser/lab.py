@@ -8,6 +8,7 @@ Nothing here downloads anything: Chromium is the system package (/usr/bin/chromi
 `playwright install`.
 """
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -38,6 +39,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1400, "height": 1000}
 
+TRACKER = "@jupyterlab/notebook-extension:tracker"      # the notebook settings of JupyterLab
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -144,6 +146,20 @@ class Lab:
     def set_settings(self, plugin: str, values: dict):
         """Change a JupyterLab setting on the server (for pages loaded afterwards); {} restores the defaults."""
         self.api("PUT", f"settings/{plugin}", {"raw": json.dumps(values)}, prefix="lab/api")
+
+    @contextlib.contextmanager
+    def every_cell_drawn(self):
+        """While in the block, notebooks in pages loaded from this server attach and draw every cell, not
+        only those in view: JupyterLab's default (content-visibility) leaves the cells out of view for the
+        browser to draw when they are scrolled to, so a figure far above the last cell run may never be
+        drawn, and an audit would miss text. Also no blank space after the last cell, so that a whole
+        notebook fits a window. A server setting: the test files of a process run one after the other,
+        and the defaults are back after the block."""
+        self.set_settings(TRACKER, {"windowingMode": "none", "scrollPastEnd": False})
+        try:
+            yield self
+        finally:
+            self.set_settings(TRACKER, {})
 
     def sessions(self) -> list:
         """The kernel sessions of notebooks in this course copy."""
@@ -585,6 +601,9 @@ def change_widget(page, widget, timeout: float = 15_000, step: int = 1) -> Chang
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
+    # In view, as a person would have it (JupyterLab's default draws cells only when in view); scrolled by
+    # the page itself, as Playwright's own scrolling first waits for a long notebook to hold still.
+    widget.evaluate("e => e.scrollIntoView({block: 'nearest'})")
     figure = widget.locator(".js-plotly-plot").first
     expect(figure.locator(".gtitle").first).to_be_attached(timeout=timeout)
     control = widget.locator(CONTROLS).first

@@ -71,7 +71,8 @@ def keyboard_lab(shared_lab):
     nb.cells = [nbformat.v4.new_code_cell(IMPORTS)] + [nbformat.v4.new_code_cell(s) for s in EXPLORERS.values()]
     (course / "keyboard").mkdir()
     nbformat.write(nb, course / NOTEBOOK)
-    yield server
+    with server.every_cell_drawn():      # the first explorers are far above the last cell run
+        yield server
     server.delete_sessions()
 
 

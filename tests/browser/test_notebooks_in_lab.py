@@ -189,9 +189,6 @@ def _scratch_notebook(path: Path, title: str, *sources):
     nbformat.write(nb, path)
 
 
-TRACKER_SETTINGS = "@jupyterlab/notebook-extension:tracker"
-
-
 @pytest.fixture(scope="module")
 def lab(shared_lab):
     """The test process's JupyterLab, with a course copy of this module's own (folder "notebooks")."""
@@ -203,13 +200,8 @@ def lab(shared_lab):
                       "import plotly.graph_objects as go\nfrom ceasefire.display import show\n"
                       "show(go.Figure(go.Bar(x=['a', 'b'], y=[3, 4]), layout_title_text='Two bars'),\n"
                       "     'Two bars, a three high and b four high, shown for the audit.')")
-    # Every cell attached to the page (JupyterLab's default leaves cells out of view to the browser to
-    # render later) and no blank space after the last cell: the audit must see, and fit on screen, the
-    # whole notebook. A server setting, for the pages loaded while this module runs (the test files of
-    # a process run one after the other); the defaults are back for the files after it.
-    server.set_settings(TRACKER_SETTINGS, {"windowingMode": "none", "scrollPastEnd": False})
-    yield server
-    server.set_settings(TRACKER_SETTINGS, {})
+    with server.every_cell_drawn():      # the audit must see, and fit on screen, whole notebooks
+        yield server
     server.delete_sessions()
 
 
