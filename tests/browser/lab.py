@@ -546,10 +546,6 @@ RENDERED = """[...document.querySelectorAll('.jp-Notebook .js-plotly-plot')]
                    return s && s.getAttribute('width') > 0 && s.getAttribute('height') > 0; }).length"""
 
 
-def rendered_figures(page) -> int:
-    """plotly figures that really drew something: a main SVG with a non-zero size."""
-    return page.evaluate(f"() => {RENDERED}")
-
 
 def figure_title(figure) -> str:
     return (figure.locator(".gtitle").first.text_content() or "").strip()
