@@ -93,3 +93,42 @@ print(json.dumps([before, v.is_valid("http://example.org/p?q=1#f"), v.is_valid("
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [False, True, False, False, True, True, True]
+
+
+def test_an_explorer_loads_neither_nbformat_nor_jsonschema():
+    """deferred.figure_widget_class: a lesson's first explorer (plotly.basewidget -> plotly.io._renderers ->
+    nbformat -> jsonschema) now loads neither. plotly's renderers themselves are loaded: the widget needs them."""
+    body = ("from ceasefire import data\nfrom ceasefire.display.explorer import TimelineExplorer\n"
+            "explorer = TimelineExplorer(data.timeline())\nexplorer.years.value = (2015, 2016)\n")
+    assert loaded(body) == ["plotly.io._renderers"]
+
+
+def test_plain_plotly_widgets_still_load_nbformat():
+    """Why the stand-in exists, and the sign to remove it: when this fails, plotly no longer imports nbformat
+    for its widget (plotly/plotly.py#4856) and ceasefire.deferred.figure_widget_class can be a plain import."""
+    assert {"nbformat", "jsonschema"} <= set(loaded("from plotly.graph_objs import FigureWidget"))
+
+
+def test_after_the_stand_in_nbformat_and_plotlys_own_show_work_as_before():
+    """A student's fig.show() is the stand-in's first use: plotly's version check reaches the real nbformat.
+    Importing nbformat or its submodules later gets the real module, never the stand-in."""
+    code = """
+import json, sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+shown = []
+shell.display_pub.publish = lambda data, *args, **kwargs: shown.append(sorted(data))
+from ceasefire.deferred import figure_widget_class
+import plotly.graph_objects as go
+widget = figure_widget_class()(go.Figure(go.Bar(y=[1, 2])))
+before = "nbformat" in sys.modules
+import plotly.io._renderers as renderers
+go.Figure(go.Bar(y=[3])).show(renderer="plotly_mimetype")   # a student's fig.show()
+import nbformat.v4, nbformat
+print(json.dumps([before, shown, renderers.nbformat.__version__ == nbformat.__version__,
+                  hasattr(nbformat, "__file__"), nbformat.v4.new_notebook().nbformat]))
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        False, [["application/vnd.plotly.v1+json"]], True, True, 4]

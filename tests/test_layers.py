@@ -1,6 +1,6 @@
 """The package's layers import in one direction only (issue 12).
 
-  core (errors, paths, files, manifest)  <-  data  <-  display  <-  lessons
+  core (errors, paths, files, manifest, deferred)  <-  data  <-  display  <-  lessons
                                    checking (student side)  <-  instructor
 - checking/ runs in every student's kernel on every check(): no plotly, ipywidgets or yaml, and nothing
   from display/, lessons/ or instructor/.

@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ceasefire.iri_grammar import defer_iri_grammar  # noqa: F401 (kept as display.defer_iri_grammar)
+from ceasefire.deferred import defer_iri_grammar  # noqa: F401 (kept as display.defer_iri_grammar)
 from ceasefire.display.tables import CELL_STYLE, cell, cell_text, cells, header_row  # noqa: F401 (re-exported)
 from ceasefire.display.tables import frame_table as table_html
 from ceasefire.errors import CourseError

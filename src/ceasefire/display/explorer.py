@@ -18,6 +18,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from ceasefire.display import description_html, description_of
+from ceasefire.deferred import figure_widget_class
 from ceasefire.display.controls import FigureLink
 from ceasefire.errors import CourseError
 
@@ -68,7 +69,7 @@ class FigureExplorer(widgets.VBox):
     def __init__(self, controls, header=(), panels=()):
         self.controls = list(controls)
         fresh, text = self.build()
-        self.figure = go.FigureWidget(fresh)
+        self.figure = figure_widget_class()(fresh)   # without nbformat: see ceasefire.deferred
         self.figure.add_class("ceasefire-figure")
         self.description = widgets.HTML(description_html(text))
         self.description.add_class("ceasefire-description")

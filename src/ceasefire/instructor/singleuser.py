@@ -6,7 +6,7 @@ ready; importing that compiles a lark grammar, about 1 s of CPU on every student
 of the server's own start), and a class starting together on a few cores waits for all of them. No server
 validates an IRI when it starts, so rfc3987_syntax is registered as a stand-in that imports the real module
 the first time anything uses it and hands over: jsonschema works exactly as before. This is the stand-in the
-course's kernels get from `ceasefire.display.setup`, from ceasefire.iri_grammar, which imports only the
+course's kernels get from `ceasefire.display.setup`, from ceasefire.deferred, which imports only the
 standard library (importing ceasefire.display here would cost more than it saves: plotly and pandas).
 
 A hub uses it with `c.Spawner.cmd = ["python", "-m", "ceasefire.instructor.singleuser"]` when the course
@@ -15,7 +15,7 @@ package is installed in the students' environment (instructors/running-a-class.m
 
 import sys
 
-from ceasefire.iri_grammar import defer_iri_grammar
+from ceasefire.deferred import defer_iri_grammar
 
 
 def main():
