@@ -291,6 +291,66 @@ def test_unknown_table_name():
         load_table("timelines")
 
 
+
+# ---- tables kept between calls (load_table parses a folder's tables once until a file changes) ----------
+
+@pytest.fixture
+def counted_reads(monkeypatch):
+    """The names of the CSV files parsed, in order."""
+    from ceasefire.data import tables
+    reads, real = [], tables.read_rows
+    monkeypatch.setattr(tables, "read_rows", lambda table, path: reads.append(path.name) or real(table, path))
+    return reads
+
+
+def test_a_table_is_parsed_once_and_again_when_its_bytes_change(data_copy, counted_reads):
+    first = load_table("timeline", data_copy)
+    assert "timeline.csv" in counted_reads
+    counted_reads.clear()
+    assert load_table("timeline", data_copy).equals(first) and counted_reads == []
+    # The same size and the same modification time: only the content tells the change.
+    path = data_copy / "timeline.csv"
+    before = path.stat()
+    edit_csv(path, "2016-09-12,", "2016-09-13,")
+    import os
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    third = load_table("timeline", data_copy)
+    assert "timeline.csv" in counted_reads
+    day = pd.Timestamp("2016-09-13")
+    assert (third["date"] == day).sum() == (first["date"] == day).sum() + 1
+
+
+def test_a_change_in_a_table_referred_to_is_seen(data_copy):
+    load_table("timeline", data_copy)
+    sources = data_copy / "sources.csv"
+    used = load_table("timeline", data_copy)["source"].iloc[0].split(";")[0]
+    lines = sources.read_text(encoding="utf-8").splitlines(keepends=True)
+    sources.write_text("".join(line for line in lines if not line.startswith(used + ",")), encoding="utf-8")
+    assert f"{used!r} is not in sources.csv" in _error("timeline", data_copy)
+
+
+@pytest.mark.parametrize("broken, table", [("timeline.csv", "timeline"), ("actors.csv", "key_dates")])
+def test_a_failed_load_is_never_kept(data_copy, broken, table):
+    """The table itself broken, or one it refers to (actors.csv for key_dates.csv)."""
+    path = data_copy / broken
+    good = path.read_bytes()
+    load_table(table, data_copy)      # kept, then the folder changes
+    path.write_bytes(good.replace(b"\n", "\n\xe9".encode("latin-1"), 1))
+    for _ in range(2):      # the second call fails as the first did: never a table made of placeholders
+        assert f"{broken} is not UTF-8 text" in _error(table, data_copy)
+    path.write_bytes(good)
+    assert load_table(table, data_copy).equals(load_table(table))
+
+
+def test_each_call_returns_a_frame_of_its_own():
+    changed = data.timeline()
+    changed.loc[0, "event"] = "changed by a student"
+    changed["extra"] = 1
+    changed.attrs["note"] = "mine"
+    fresh = data.timeline()
+    assert fresh.loc[0, "event"] != "changed by a student" and "extra" not in fresh and "note" not in fresh.attrs
+
 # ---- the outline ----------------------------------------------------------------------------------
 
 def test_outline_loads_as_vertices():

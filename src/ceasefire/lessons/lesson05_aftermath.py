@@ -103,18 +103,20 @@ def day_description(day, deaths: pd.DataFrame, timeline: pd.DataFrame, window=WI
     todays = events_on(timeline, day)
     said = ("No event of the course timeline falls on it." if todays.empty else
             "Its events: " + " ".join(todays["event"]))
+    calm_start, calm_end = calm()
     return (f"Top: one bar per day from {day_label(window[0])} to {day_label(window[1])} with the deaths in UCDP "
             f"events dated to that day (highest: {int(peak['deaths'])} on {day_label(peak['date'])}); a grey band "
-            f"marks the Syrian army's seven days of calm, {calm()[0]:%H:%M} on {day_label(calm()[0].normalize())} "
-            f"to {calm()[1]:%H:%M} on {day_label(calm()[1].normalize())}. Bottom: {len(rows)} timeline events as "
+            f"marks the Syrian army's seven days of calm, {calm_start:%H:%M} on {day_label(calm_start.normalize())} "
+            f"to {calm_end:%H:%M} on {day_label(calm_end.normalize())}. Bottom: {len(rows)} timeline events as "
             f"dots in three lanes (diplomacy, military, humanitarian). The highlighted day is {day_label(day)}, "
             f"with {count} deaths. {said}")
 
 
 def _shapes(day):
     day = _day(day)
+    calm_start, calm_end = calm()
     return [
-        dict(type="rect", xref="x", yref="paper", x0=f"{calm()[0]:%Y-%m-%d %H:%M}", x1=f"{calm()[1]:%Y-%m-%d %H:%M}", y0=0, y1=1, layer="below",
+        dict(type="rect", xref="x", yref="paper", x0=f"{calm_start:%Y-%m-%d %H:%M}", x1=f"{calm_end:%Y-%m-%d %H:%M}", y0=0, y1=1, layer="below",
              fillcolor="#e6e6e6", opacity=0.6, line=dict(width=0)),
         dict(type="rect", xref="x", yref="paper", x0=f"{day - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}",
              x1=f"{day + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}", y0=0, y1=1, layer="below",
