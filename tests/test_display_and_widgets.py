@@ -168,6 +168,38 @@ def test_explorer_handles_an_empty_selection():
     assert "No humanitarian events" in explorer.description.value
 
 
+
+# ---- plotly's widget code, sent once per kernel (display.plotly_widget) ----------------------------------
+
+def test_every_explorer_figure_refers_to_plotlys_code_sent_once():
+    """Each figure's own JavaScript is the small loader; plotly's widget code (5 MB) is in one model with no
+    view that every figure refers to, with the digest the loader keeps it under."""
+    import hashlib
+
+    from ceasefire.deferred import figure_widget_class
+    from ceasefire.display import plotly_widget
+
+    figures = [TimelineExplorer(TIMELINE).figure, interests.InterestMatrix(data.interests()).figure]
+    states = [figure.get_state() for figure in figures]
+    holder = figures[0]._code
+    plotly_code = str(figure_widget_class()._esm)
+    assert len(plotly_code) > 1_000_000 and len(plotly_widget.LOADER) < 2_000
+    assert [state["_esm"] for state in states] == [plotly_widget.LOADER] * 2
+    assert {state["_code"] for state in states} == {f"IPY_MODEL_{holder.model_id}"}
+    assert holder.get_state()["code"] == plotly_code and holder.get_state()["_view_name"] is None
+    assert holder.digest == hashlib.sha256(plotly_code.encode("utf-8")).hexdigest()[:16]
+
+
+def test_a_closed_code_model_is_replaced_by_a_new_one():
+    """After Widget.close_all() (or a closed model), the next figure must not refer to a model the browser
+    no longer has."""
+    from ceasefire.display import plotly_widget
+
+    old = plotly_widget.shared_code()
+    old.close()
+    new = TimelineExplorer(TIMELINE).figure._code
+    assert new is not old and new.comm is not None and new.code == old.code and new.digest == old.digest
+
 # ---- one timeline filter, one ALL, one choice check ---------------------------------------------------
 
 def pd_dates(rows):

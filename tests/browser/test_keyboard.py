@@ -197,3 +197,13 @@ def test_the_checks_fail_without_focus_outline_or_tab_stop(explorers_page):
         menu.evaluate("e => e.removeAttribute('tabindex')")
     slider.focus()
     assert tab_to(page, menu)
+
+
+def test_plotlys_code_is_evaluated_once_for_all_explorers(explorers_page):
+    """display.plotly_widget: eight figures, one evaluation of plotly's widget code in the page (the loader
+    keeps it by digest); without the loader there is no such entry at all."""
+    page, _ = explorers_page
+    assert page.evaluate(L.RENDERED) == len(EXPLORERS)
+    kept = page.evaluate("() => { const c = globalThis[Symbol.for('ceasefire.plotly-widget-code')];"
+                         " return c ? c.size : -1; }")
+    assert kept == 1

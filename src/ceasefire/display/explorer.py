@@ -18,8 +18,8 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from ceasefire.display import description_html, description_of
-from ceasefire.deferred import figure_widget_class
 from ceasefire.display.controls import FigureLink
+from ceasefire.display.plotly_widget import course_figure_widget_class
 from ceasefire.errors import CourseError
 
 
@@ -69,7 +69,7 @@ class FigureExplorer(widgets.VBox):
     def __init__(self, controls, header=(), panels=()):
         self.controls = list(controls)
         fresh, text = self.build()
-        self.figure = figure_widget_class()(fresh)   # without nbformat: see ceasefire.deferred
+        self.figure = course_figure_widget_class()(fresh)   # plotly's code sent once: see plotly_widget
         self.figure.add_class("ceasefire-figure")
         self.description = widgets.HTML(description_html(text))
         self.description.add_class("ceasefire-description")

@@ -2,7 +2,7 @@
 
 Outputs are the test oracle (nbval re-runs each notebook and compares), so they are produced by one
 function, the same way every time: executed from the notebook's own folder, widget state stripped
-(the FigureWidget's state holds plotly's 5 MB JavaScript bundle), metadata normalised.
+(it would hold plotly's 5 MB widget code: display.plotly_widget), metadata normalised.
 """
 
 import os
