@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ceasefire.deferred import defer_iri_grammar
 from ceasefire.errors import CourseError
 
 
@@ -241,6 +242,9 @@ def build_parser():
 
 
 def main(argv=None):
+    # Verbs that read notebooks import nbformat, and with it jsonschema, which would compile an IRI grammar
+    # (about 1 s of CPU) that no verb uses.
+    defer_iri_grammar()
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
