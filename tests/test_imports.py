@@ -132,3 +132,22 @@ print(json.dumps([before, shown, renderers.nbformat.__version__ == nbformat.__ve
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [
         False, [["application/vnd.plotly.v1+json"]], True, True, 4]
+
+
+def test_every_pytest_process_defers_the_iri_grammar_before_nbval_loads():
+    """pyproject's addopts loads ceasefire.pytest_startup before the other plugins; without it, nbval's import
+    of nbformat compiles the grammar at start-up (the control)."""
+    code = """
+import io, contextlib, json, sys, pytest
+with contextlib.redirect_stdout(io.StringIO()):
+    pytest.main(sys.argv[1:] + ["--co", "-q", "-p", "no:randomly", "tests/test_cells.py"])
+print(json.dumps("lark" in sys.modules))
+"""
+    def lark_loaded(*args):
+        result = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert lark_loaded() is False
+    assert lark_loaded("-o", "addopts=--nbval") is True
