@@ -343,6 +343,18 @@ def test_a_failed_load_is_never_kept(data_copy, broken, table):
     assert load_table(table, data_copy).equals(load_table(table))
 
 
+def test_only_the_last_few_folders_are_kept(tmp_path):
+    import shutil
+
+    from ceasefire.data import tables
+    from conftest import ROOT
+
+    folders = [shutil.copytree(ROOT / "data", tmp_path / f"copy{n}") for n in range(tables.KEPT_FOLDERS + 2)]
+    for folder in folders:
+        load_table("key_dates", folder)
+    kept = [key[0] for key in tables._PARSED]
+    assert len(kept) == tables.KEPT_FOLDERS and kept[-1] == folders[-1].resolve() and folders[0].resolve() not in kept
+
 def test_each_call_returns_a_frame_of_its_own():
     changed = data.timeline()
     changed.loc[0, "event"] = "changed by a student"

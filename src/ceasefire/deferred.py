@@ -42,7 +42,7 @@ def _stand_in(name: str, dunders_are_uses: bool) -> types.ModuleType:
 
     stand_in = types.ModuleType(name, f"Stand-in for {name}: loads it on first use (ceasefire.deferred).")
     stand_in.__getattr__ = attribute_of_real
-    stand_in.real = real
+    stand_in._load_real = real
     return stand_in
 
 
@@ -55,7 +55,7 @@ def defer_iri_grammar(name: str = IRI_MODULE) -> bool:
     stand_in = _stand_in(name, dunders_are_uses=False)
 
     def is_valid_syntax(*args, **kwargs):   # jsonschema takes this name at import: it must not load the grammar
-        return stand_in.real().is_valid_syntax(*args, **kwargs)
+        return stand_in._load_real().is_valid_syntax(*args, **kwargs)
 
     stand_in.is_valid_syntax = is_valid_syntax
     sys.modules[name] = stand_in

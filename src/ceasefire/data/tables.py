@@ -2,7 +2,7 @@
 
 Loading checks every cell and every cross-reference and, if anything is wrong, raises DataError with one
 line per problem naming the file, the line and the column, so that a student or maintainer can go
-straight to it. Tables that loaded cleanly are kept (parsed rows, not DataFrames) until a file changes.
+straight to it. Tables that loaded cleanly are kept until a file of their folder changes (see load_table).
 """
 
 import csv
@@ -247,12 +247,14 @@ def _to_frame(table: Table, rows) -> pd.DataFrame:
     return frame
 
 
-# Tables already parsed, cross-checked and made into DataFrames, per data folder and course root. A lesson asks for the same
-# tables in many cells, and one explorer's build may ask a dozen times (checking key_dates.csv with what it
-# refers to takes ~3 ms, timeline.csv ~10 ms). An entry serves only while the bytes of every CSV in the
-# folder and of course.yml are what they were (hashing them all takes ~0.4 ms), so an edited file, even one
-# edited within the same second and to the same size, is read and checked again.
+# Tables already parsed, cross-checked and made into DataFrames, per data folder and course root. A lesson
+# asks for the same tables in many cells, and one explorer's build may ask a dozen times (checking
+# key_dates.csv with what it refers to takes ~3 ms, timeline.csv ~10 ms). An entry serves only while the
+# bytes of every CSV in the folder and of course.yml are what they were (hashing them all takes ~0.4 ms), so
+# an edited file, even one edited within the same second and to the same size, is read and checked again.
+# Only the last few folders are kept (a test run makes hundreds of data copies; a kernel uses one folder).
 _PARSED: dict = {}
+KEPT_FOLDERS = 4
 
 
 def _files_digest(folder: Path, manifest) -> bytes:
@@ -284,6 +286,9 @@ def load_table(name: str, folder=None, root=None) -> pd.DataFrame:
     key = (folder.resolve(), manifest)
     digest = _files_digest(folder, manifest)
     if key not in _PARSED or _PARSED[key][0] != digest:
+        _PARSED.pop(key, None)
+        while len(_PARSED) >= KEPT_FOLDERS:
+            del _PARSED[next(iter(_PARSED))]    # the folder loaded longest ago
         _PARSED[key] = (digest, {}, {})
     _, rows, frames = _PARSED[key]
     if name not in frames:
