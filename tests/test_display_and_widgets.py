@@ -182,12 +182,15 @@ def test_every_explorer_figure_refers_to_plotlys_code_sent_once():
     figures = [TimelineExplorer(TIMELINE).figure, interests.InterestMatrix(data.interests()).figure]
     states = [figure.get_state() for figure in figures]
     holder = figures[0]._code
-    plotly_code = str(figure_widget_class()._esm)
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    plotly_code = str(figure_widget_class()._esm).encode("utf-8")
     assert len(plotly_code) > 1_000_000 and len(plotly_widget.LOADER) < 2_000
     assert [state["_esm"] for state in states] == [plotly_widget.LOADER] * 2
     assert {state["_code"] for state in states} == {f"IPY_MODEL_{holder.model_id}"}
     assert holder.get_state()["code"] == plotly_code and holder.get_state()["_view_name"] is None
-    assert holder.digest == hashlib.sha256(plotly_code.encode("utf-8")).hexdigest()[:16]
+    assert _remove_buffers(holder.get_state())[1] == [["code"]]     # sent as a binary buffer, not JSON text
+    assert holder.digest == hashlib.sha256(plotly_code).hexdigest()[:16]
 
 
 def test_a_closed_code_model_is_replaced_by_a_new_one():

@@ -1,11 +1,11 @@
 """plotly's FigureWidget, with plotly's JavaScript sent to the browser once per kernel rather than once per figure.
 
 Since plotly 6, FigureWidget is an anywidget: every figure carries plotly's whole widget code (about 5 MB,
-plotly.js included) in its `_esm` trait. For each explorer the kernel serialises it (~30 ms) and the browser
-evaluates it again (about 0.9 s of CPU and one more copy of plotly.js in memory), so a lesson with three
-explorers cost a student's browser three seconds. Here the code travels in one hidden model per kernel
-(`PlotlyWidgetCode`, no view), and each figure's `_esm` is a small loader (LOADER) that evaluates that code
-once per page and hands the figure to plotly's own code. The figure's Python side is plotly's, unchanged;
+plotly.js included) in its `_esm` trait. For each explorer the kernel serialises it as JSON text (~30 ms) and
+the browser evaluates it again (about 0.9 s of CPU and one more copy of plotly.js in memory), so a lesson with
+three explorers cost a student's browser three seconds. Here the code travels once per kernel, as a binary
+buffer (no JSON), in one hidden model (`PlotlyWidgetCode`, no view), and each figure's `_esm` is a small
+loader (LOADER) that evaluates that code once per page and hands the figure to plotly's own code. The figure's Python side is plotly's, unchanged;
 a page reloaded, or a notebook saved with its widget state, still finds the code in the hidden model.
 
 Tested in tests/test_display_and_widgets.py (what the kernel sends) and in the browser suite (every explorer
@@ -13,9 +13,10 @@ draws and follows its controls; bench/browser.py prints the time).
 """
 
 import hashlib
+from pathlib import Path
 
 import ipywidgets as widgets
-from traitlets import Instance, Unicode, default
+from traitlets import Bytes, Instance, Unicode, default
 
 from ceasefire.deferred import figure_widget_class
 
@@ -60,8 +61,16 @@ export default () => {
 class PlotlyWidgetCode(widgets.Widget):
     """A model with no view: plotly's widget code and its digest, shared by every figure of the kernel."""
 
-    code = Unicode("").tag(sync=True)
+    code = Bytes(b"").tag(sync=True)     # bytes travel as a binary buffer, beside the JSON message
     digest = Unicode("").tag(sync=True)
+
+
+def plotly_code() -> bytes:
+    """plotly's widget code as UTF-8 bytes: the file anywidget would read (FileContents keeps its path), or
+    the text itself if plotly ever gives it another way."""
+    esm = figure_widget_class()._esm
+    path = getattr(esm, "_path", None)
+    return path.read_bytes() if isinstance(path, Path) else str(esm).encode("utf-8")
 
 
 _shared = {}
@@ -71,9 +80,8 @@ def shared_code() -> PlotlyWidgetCode:
     """The kernel's one PlotlyWidgetCode (a new one if it was closed, as Widget.close_all() does)."""
     holder = _shared.get("holder")
     if holder is None or holder.comm is None:
-        code = str(figure_widget_class()._esm)
-        holder = _shared["holder"] = PlotlyWidgetCode(
-            code=code, digest=hashlib.sha256(code.encode("utf-8")).hexdigest()[:16])
+        code = plotly_code()
+        holder = _shared["holder"] = PlotlyWidgetCode(code=code, digest=hashlib.sha256(code).hexdigest()[:16])
     return holder
 
 
