@@ -99,6 +99,14 @@ def test_source_labels_give_publisher_and_date():
         data.source_labels("nowhere", SOURCES)
 
 
+
+def test_a_labeller_gives_what_source_labels_gives_for_every_cell():
+    labels = data.source_labeller(SOURCES)
+    cells = list(data.timeline()["source"]) + ["article;usatoday-2016-05-22"]
+    assert [labels(cell) for cell in cells] == [data.source_labels(cell, SOURCES) for cell in cells]
+    with pytest.raises(ValueError, match="'nowhere' is not in sources.csv"):
+        labels("reuters-2016-09-17;nowhere")
+
 def test_sources_html_and_inline_link_and_reject_unknown_ids():
     from ceasefire.display.citations import sources_html, sources_inline   # HTML lives in the display layer
 

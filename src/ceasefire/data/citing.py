@@ -51,8 +51,12 @@ def source_label(row, full: bool = False) -> str:
 
 def cited_rows(ids, sources: pd.DataFrame) -> list:
     """The sources.csv rows (as dicts with their source_id) for ';'-joined or listed ids, in that order."""
+    return _cited(ids, sources.set_index("source_id"))
+
+
+def _cited(ids, table: pd.DataFrame) -> list:
+    """cited_rows on sources already indexed by source_id."""
     wanted = split(ids) if isinstance(ids, str) else list(ids)
-    table = sources.set_index("source_id")
     missing = [s for s in wanted if s not in table.index]
     if missing:
         names = ", ".join(repr(s) for s in missing)
@@ -64,6 +68,12 @@ def cited_rows(ids, sources: pd.DataFrame) -> list:
 def source_labels(ids, sources: pd.DataFrame) -> list:
     """The short labels (see source_label) of ';'-joined or listed source ids, in their order."""
     return [source_label(row) for row in cited_rows(ids, sources)]
+
+
+def source_labeller(sources: pd.DataFrame):
+    """source_labels for many cells against the same sources, indexed once: labeller(ids) -> labels."""
+    table = sources.set_index("source_id")
+    return lambda ids: [source_label(row) for row in _cited(ids, table)]
 
 
 def sources_for(frame: pd.DataFrame, row_index, folder=None) -> pd.DataFrame:

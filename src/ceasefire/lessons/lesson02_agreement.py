@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from ceasefire import data
 from ceasefire.display import timeline as figures
-from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES, short_date, source_labels
+from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES, short_date, source_labeller, source_labels
 from ceasefire.display import NEUTRAL, PALETTE, describe
 from ceasefire.display.controls import Dropdown, check_choice
 from ceasefire.display.explorer import FigureExplorer, described, html_panel
@@ -185,16 +185,16 @@ def phase_rows(timeline: pd.DataFrame, phase: str) -> pd.DataFrame:
     return figures.filter_timeline(timeline, start=start, end=end)
 
 
-def phase_title(phase: str, count: int) -> str:
-    start, end = _window(phase)
+def phase_title(phase: str, count: int, window=None) -> str:
+    start, end = window or _window(phase)
     return f"The September 2016 arrangement, {phase} ({short_date(start)} to {short_date(end)}): {count} events"
 
 
-def phase_description(rows: pd.DataFrame, phase: str) -> str:
+def phase_description(rows: pd.DataFrame, phase: str, calm=None, talks=None) -> str:
     if rows.empty:
         return f"No event of the course timeline falls in the phase '{phase}'."
     first, last = rows.iloc[0], rows.iloc[-1]
-    calm, talks = data.key_date(SEVEN_DAYS), data.key_date(GENEVA)
+    calm, talks = calm or data.key_date(SEVEN_DAYS), talks or data.key_date(GENEVA)
     return (f"Dots on a time axis, one lane per kind of event ({figures.category_counts(rows)}); a green band marks "
             f"the Syrian army's seven days of calm ({_moment(calm[0])} to {_moment(calm[1])}) and a grey band the "
             f"Geneva talks ({_moment(talks[0])} to {_moment(talks[1])}). The first event shown is "
@@ -211,23 +211,30 @@ def _x(ts) -> str:
     return f"{ts:%Y-%m-%d %H:%M}"
 
 
+def _band(start, end, colour: str, opacity: float) -> dict:
+    """A shaded band over the plot's whole height from `start` to `end`, as fig.add_vrect draws it."""
+    return dict(type="rect", xref="x", yref="y domain", x0=_x(start), x1=_x(end), y0=0, y1=1,
+                fillcolor=colour, opacity=opacity, line=dict(width=0))
+
+
 def phase_figure(timeline: pd.DataFrame, phase: str = "the whole story") -> go.Figure:
-    rows = phase_rows(timeline, phase)
-    start, end = _window(phase)
+    # Built in one go.Figure call (not add_vrect, add_annotation, update_layout): each of those validates
+    # the figure again, and this figure is rebuilt on every change of the explorer's menu.
+    start, end = window = _window(phase)
+    rows = figures.filter_timeline(timeline, start=start, end=end)
     calm, talks = data.key_date(SEVEN_DAYS), data.key_date(GENEVA)
-    fig = go.Figure(figures.timeline_traces(rows))
-    fig.add_vrect(x0=_x(calm[0]), x1=_x(calm[1]), fillcolor=PALETTE[2], opacity=0.15, line_width=0,
-                  annotation_text="army's seven days", annotation_position="top left")
-    fig.add_vrect(x0=_x(talks[0]), x1=_x(talks[1]), fillcolor="#555555", opacity=0.25, line_width=0)
-    fig.add_annotation(x=_x(talks[0]), y=1.0, yref="paper", text="Geneva, 9 Sep", showarrow=False,
-                       xanchor="right", yanchor="bottom", font=dict(size=11, color="#555555"))
-    fig.update_layout(
-        title=phase_title(phase, len(rows)), height=340, showlegend=False,
+    fig = go.Figure(figures.timeline_traces(rows), layout=dict(
+        title=phase_title(phase, len(rows), window), height=340, showlegend=False,
+        shapes=[_band(*calm, PALETTE[2], 0.15), _band(*talks, "#555555", 0.25)],
+        annotations=[dict(x=_x(calm[0]), y=1, xref="x", yref="y domain", text="army's seven days", showarrow=False,
+                          xanchor="left", yanchor="top"),
+                     dict(x=_x(talks[0]), y=1.0, yref="paper", text="Geneva, 9 Sep", showarrow=False,
+                          xanchor="right", yanchor="bottom", font=dict(size=11, color="#555555"))],
         xaxis=dict(title="date", type="date",
                    range=[f"{start.normalize() - pd.Timedelta(days=1):%Y-%m-%d}",
                           f"{end.normalize() + pd.Timedelta(days=1):%Y-%m-%d}"]),
-        yaxis=dict(title="kind of event", categoryorder="array", categoryarray=list(EVENT_CATEGORIES)))
-    return describe(fig, phase_description(rows, phase))
+        yaxis=dict(title="kind of event", categoryorder="array", categoryarray=list(EVENT_CATEGORIES))))
+    return describe(fig, phase_description(rows, phase, calm, talks))
 
 
 def statement_words(statement: str, speaker: str, names: dict) -> str:
@@ -241,12 +248,13 @@ def events_html(rows: pd.DataFrame, sources: pd.DataFrame, actors: pd.DataFrame 
     if rows.empty:
         return "<p><i>No events in this window.</i></p>"
     names = short_names(data.actors() if actors is None else actors)
+    labels = source_labeller(sources)
     items = []
     for r in rows.itertuples():
         cite = f" [{r.paragraph}]" if r.paragraph else ""
         who = html.escape(statement_words(r.statement, r.speaker, names))
         items.append(f"<li><b>{short_date(r.date)}</b> ({r.category}; {who}){cite}: {html.escape(r.event)} "
-                     f"<small>Sources: {html.escape('; '.join(source_labels(r.source, sources)))}</small></li>")
+                     f"<small>Sources: {html.escape('; '.join(labels(r.source)))}</small></li>")
     return f"<ul>{''.join(items)}</ul>"
 
 
