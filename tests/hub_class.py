@@ -513,6 +513,17 @@ class Result:
         return self.status == "ok" and not self.error
 
 
+def websocket_message(frame) -> dict:
+    """A kernel websocket frame as a message. Text is the message's JSON. A message with binary buffers
+    (plotly's widget code, for one: display.plotly_widget) comes as a binary frame in jupyter_server's
+    layout: a count n of parts, n offsets (unsigned 32-bit, big-endian), the JSON, then the buffers."""
+    if isinstance(frame, str):
+        return json.loads(frame)
+    count = int.from_bytes(frame[:4], "big")
+    offsets = [int.from_bytes(frame[4 * i:4 * i + 4], "big") for i in range(1, count + 1)] + [len(frame)]
+    return json.loads(frame[offsets[0]:offsets[1]])
+
+
 class Kernel:
     """The student's kernel, spoken to over the kernel websocket, as JupyterLab does."""
 
@@ -539,7 +550,7 @@ class Kernel:
         while not (replied and idle):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no reply from {self.student.name}'s kernel within {timeout} s")
-            message = json.loads(self.ws.recv())
+            message = websocket_message(self.ws.recv())
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind, content = message["header"]["msg_type"], message["content"]

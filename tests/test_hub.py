@@ -20,7 +20,7 @@ import pytest
 from ceasefire.instructor import cli
 from ceasefire.instructor.links import hub_link
 from hub_class import (BRANCH, COURSE_FOLDER, REPO_NAME, REQUIRE_ENV, SINGLEUSER, Class, PullFailed, Student, git,
-                       install_proxy, missing_tools, pull_api_path, read_pull_events, skip_or_fail)
+                       install_proxy, missing_tools, pull_api_path, read_pull_events, skip_or_fail, websocket_message)
 
 FOLDER = COURSE_FOLDER                           # where nbgitpuller puts the course in each home
 START_HERE = "lessons/00-start-here.ipynb"
@@ -308,3 +308,15 @@ def test_everything_stops_cleanly(klass):
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{klass.hub.url}/hub/api/", timeout=5)
     assert re.search(r"Cleaning up|Shutting down|stopping", (klass.hub.log).read_text(), re.I)
+
+
+def test_the_test_client_reads_text_and_binary_kernel_frames():
+    """hub_class speaks to kernels as JupyterLab does: a message with buffers (a widget's binary state) comes
+    as a binary frame, laid out by jupyter_server's own serializer here."""
+    from jupyter_server.services.kernels.connection.base import serialize_binary_message
+
+    message = {"header": {"msg_type": "comm_open"}, "parent_header": {"msg_id": "m1"}, "content": {"x": 1},
+               "metadata": {}, "channel": "iopub"}
+    assert websocket_message(json.dumps(message)) == message
+    for buffers in ([b"\x00\xff" * 10], [b"a", b"bc"]):
+        assert websocket_message(serialize_binary_message({**message, "buffers": buffers})) == message
