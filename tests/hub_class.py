@@ -88,6 +88,10 @@ def skip_or_fail(message: str):
     pytest.skip(message)
 
 
+class PortTaken(RuntimeError):
+    """A port chosen for the hub was taken by another process before the hub's proxy could listen on it."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -259,26 +263,43 @@ class Hub:
         self.run_dir.mkdir(parents=True)
         self.homes.mkdir(parents=True)
         self.students = list(students)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.token = secrets.token_hex(32)
         self.password = "class-" + secrets.token_urlsafe(9)
         self.log = self.run_dir / "jupyterhub.log"
         self.config = self.run_dir / "jupyterhub_config.py"
-        args = ["--allow-root"] if os.geteuid() == 0 else []
-        self.config.write_text(CONFIG.format(
-            public=self.port, hub=free_port(), api=free_port(), proxy=str(proxy or install_proxy()),
-            pid_file=str(self.run_dir / "jupyterhub-proxy.pid"), db=str(self.run_dir / "jupyterhub.sqlite"),
-            cookie=str(self.run_dir / "jupyterhub_cookie_secret"), students=self.students,
-            homes=str(self.homes), singleuser=list(singleuser), args=args, folder=COURSE_FOLDER))
+        self._settings = dict(
+            proxy=str(proxy or install_proxy()), pid_file=str(self.run_dir / "jupyterhub-proxy.pid"),
+            db=str(self.run_dir / "jupyterhub.sqlite"), cookie=str(self.run_dir / "jupyterhub_cookie_secret"),
+            students=self.students, homes=str(self.homes), singleuser=list(singleuser),
+            args=["--allow-root"] if os.geteuid() == 0 else [], folder=COURSE_FOLDER)
+        self._choose_ports()
         self.process = None
         self.seen = []
         self.start_seconds = None
         self.spawned_at, self.ready_at = {}, {}    # name -> clock time (time.time()) of the last start_servers
         self._session = None
 
+    def _choose_ports(self):
+        """Free ports for the proxy (public and API) and the hub, written into the hub's configuration."""
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.config.write_text(CONFIG.format(public=self.port, hub=free_port(), api=free_port(), **self._settings))
+
     # -- life cycle
-    def start(self):
+    def start(self, attempts: int = 3):
+        """Start the hub; if another process took one of its ports between free_port() and the proxy's start
+        (EADDRINUSE: the proxy dies, the hub runs on without it), stop and start again on other ports."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._start_once()
+            except PortTaken:
+                if attempt == attempts:
+                    raise
+                self.stop()
+                self.log.rename(self.log.with_name(f"jupyterhub-port-taken-{attempt}.log"))
+                self._choose_ports()
+
+    def _start_once(self):
         import requests
 
         env = {k: v for k, v in os.environ.items()
@@ -295,6 +316,8 @@ class Hub:
         def up():
             if self.process.poll() is not None:
                 raise RuntimeError(f"jupyterhub exited with {self.process.returncode}:\n{tail_of(self.log)}")
+            if "EADDRINUSE" in tail_of(self.log, 20_000):
+                raise PortTaken(tail_of(self.log))
             try:
                 return requests.get(f"{self.url}/hub/api/", timeout=2).status_code == 200
             except requests.RequestException:
