@@ -390,3 +390,17 @@ def test_judgement_table_rejects_a_bad_paragraph():
     bad = data.load_table("aftermath_judgements").head(1).assign(paragraph="P42")
     with pytest.raises(CourseError, match="'P42' is not an article paragraph id"):
         aftermath.judgement_table(bad)
+
+
+def test_the_two_panels_are_laid_out_as_make_subplots_would():
+    """aftermath_figure writes its axes out instead of calling make_subplots (slow on first use); they must
+    stay what make_subplots(rows=2, shared_xaxes=True, ...) gives: anchors, domains, the shared date axis."""
+    from plotly.subplots import make_subplots
+
+    grid = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=aftermath.PANEL_GAP,
+                         row_heights=[aftermath.TOP_SHARE, 1 - aftermath.TOP_SHARE]).layout.to_plotly_json()
+    ours = aftermath.panel_axes(["2016-09-01", "2016-10-15"])
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        assert set(grid[axis]) <= set(ours[axis]), axis
+        for key, value in grid[axis].items():
+            assert ours[axis][key] == (pytest.approx(value) if key == "domain" else value), (axis, key)

@@ -229,3 +229,15 @@ def test_a_slip_needs_a_known_verdict(data_copy):
     edit_csv(data_copy / "slips.csv", ",wording,debatable,ap-2015-isis-names", ",wording,arguable,ap-2015-isis-names")
     with pytest.raises(DataError, match="'arguable' is not allowed; use one of: error, debatable"):
         data.load_table("slips", data_copy)
+
+
+def test_a_band_is_what_add_vrect_draws():
+    """phase_figure writes its shaded bands out instead of calling fig.add_vrect (which validates the whole
+    figure again); they must stay what add_vrect gives."""
+    import plotly.graph_objects as go
+
+    start, end = data.key_date("sep-army-calm")
+    fig = go.Figure().add_vrect(x0=agreement._x(start), x1=agreement._x(end), fillcolor="#123456", opacity=0.2,
+                                line_width=0)
+    assert go.layout.Shape(agreement._band(start, end, "#123456", 0.2)).to_plotly_json() == \
+        fig.layout.shapes[0].to_plotly_json()

@@ -452,6 +452,13 @@ class Watch:
         for record in (self.requests, self.console_errors, self.page_errors):
             record.clear()
 
+    def assert_clean(self):
+        """Nothing the page did left the machine, and nothing was logged as an error."""
+        offsite = self.offsite()
+        assert not offsite, f"requests left the machine: {offsite[:5]}"
+        errors = self.errors()
+        assert not errors, f"console errors: {errors[:5]}"
+
     def offsite(self) -> list:
         bad = []
         for url in self.requests:
@@ -544,7 +551,6 @@ def plotly_figures(page):
 RENDERED = """[...document.querySelectorAll('.jp-Notebook .js-plotly-plot')]
     .filter(p => { const s = p.querySelector('svg.main-svg');
                    return s && s.getAttribute('width') > 0 && s.getAttribute('height') > 0; }).length"""
-
 
 
 def figure_title(figure) -> str:

@@ -105,13 +105,6 @@ def page(browser_page, lab, request):
     lab.delete_sessions(wait=False)
 
 
-def assert_page_clean(watch):
-    offsite = watch.offsite()
-    assert not offsite, f"requests left the machine: {offsite[:5]}"
-    errors = watch.errors()
-    assert not errors, f"console errors: {errors[:5]}"
-
-
 # ---- the widget check itself must be able to fail ---------------------------------------------------
 
 def test_a_widget_that_stops_updating_its_figure_is_caught(page, lab):
@@ -142,4 +135,4 @@ def test_a_widget_that_stops_updating_its_figure_is_caught(page, lab):
     (value_before, title_before), (value_after, title_after) = (control.search(t).groups() for t in (seen_before, seen_after))
     assert value_after != value_before, f"the change never reached the kernel: {seen_after}"
     assert title_after == title_before
-    assert_page_clean(watch)
+    watch.assert_clean()

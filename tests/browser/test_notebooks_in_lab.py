@@ -403,14 +403,6 @@ def closing_text(lesson):
     return re.split(r"[*_`\[\]<>]", lesson.key_points[-1])[0][:50].strip() or "Key points"
 
 
-def assert_page_clean(page):
-    watch = watches[id(page)]
-    offsite = watch.offsite()
-    assert not offsite, f"requests left the machine: {offsite[:5]}"
-    errors = watch.errors()
-    assert not errors, f"console errors: {errors[:5]}"
-
-
 def test_notebook_runs_and_draws_every_figure(ran, lab):
     from playwright.sync_api import expect
 
@@ -512,7 +504,7 @@ def test_every_widget_drives_its_figure(ran):
         assert not L.error_outputs(page), "a widget change produced an error output"
         if ran.notebook in CLOSING:
             assert changes, f"{ran.notebook}: a lesson without a widget to drive"
-        assert_page_clean(page)
+        watches[id(page)].assert_clean()
     except AssertionError:
         L.screenshot_notebook(page, L.ARTIFACTS / f"{ran.slug}.png")
         raise
@@ -583,7 +575,7 @@ def answered():
 def test_an_answer_gets_its_hint_then_correct(ran, lab, answered):
     """After the exercise's Run All (its answer cells show their not-answered feedback), as a student would."""
     answer_one_question(ran.page, lab, ran.notebook, answered)
-    assert_page_clean(ran.page)
+    watches[id(ran.page)].assert_clean()
 
 
 def test_progress_view_counts_the_answers(page, lab, answered):

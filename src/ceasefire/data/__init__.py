@@ -34,7 +34,8 @@ __all__ = [
     "SOURCE_KINDS", "STATEMENT_KINDS", "STATEMENTS", "TABLES", "TIMELINE_SPAN", "TOPICS", "Column", "Table",
     "PARSERS", "check_tables", "label", "load_table", "parse_cell", "read_rows", "split", "check_all",
     "OUTLINE_FILE", "load_outline", "UnknownSourceError", "cited_rows", "short_date", "source_label",
-    "source_labeller", "source_labels", "sources_for", "CourseError", "DataError", "course_root", "default_data_dir", "sourcing",
+    "source_labeller", "source_labels", "sources_for", "CourseError", "DataError", "course_root",
+    "default_data_dir", "sourcing",
     "article_map", "sources", "slips", "actors", "places", "timeline", "terms", "interests", "deaths_monthly",
     "deaths_daily", "key_dates", "key_date",
 ]

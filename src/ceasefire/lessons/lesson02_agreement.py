@@ -179,9 +179,9 @@ def _window(phase: str):
     return known[check_choice(phase, known, "phase", allow_all=False)]
 
 
-def phase_rows(timeline: pd.DataFrame, phase: str) -> pd.DataFrame:
+def phase_rows(timeline: pd.DataFrame, phase: str, window=None) -> pd.DataFrame:
     """The timeline's events inside one phase's date window."""
-    start, end = _window(phase)
+    start, end = window or _window(phase)
     return figures.filter_timeline(timeline, start=start, end=end)
 
 
@@ -221,7 +221,7 @@ def phase_figure(timeline: pd.DataFrame, phase: str = "the whole story") -> go.F
     # Built in one go.Figure call (not add_vrect, add_annotation, update_layout): each of those validates
     # the figure again, and this figure is rebuilt on every change of the explorer's menu.
     start, end = window = _window(phase)
-    rows = figures.filter_timeline(timeline, start=start, end=end)
+    rows = phase_rows(timeline, phase, window)
     calm, talks = data.key_date(SEVEN_DAYS), data.key_date(GENEVA)
     fig = go.Figure(figures.timeline_traces(rows), layout=dict(
         title=phase_title(phase, len(rows), window), height=340, showlegend=False,
