@@ -377,3 +377,31 @@ def test_lesson_03_tables_report_a_broken_row(data_copy, table, old, new, messag
     edit_csv(data_copy / f"{table}.csv", old, new)
     with pytest.raises(data.DataError, match=message):
         data.load_table(table, data_copy)
+
+
+# ---- the figures' layouts, written out ----------------------------------------------------------------
+
+def test_shading_is_what_add_vrect_draws_for_every_period():
+    """The death-count figures write their shaded periods out (deaths.shading) instead of calling
+    fig.add_vrect, which validates the whole figure again; they must stay what add_vrect gives."""
+    import plotly.graph_objects as go
+
+    periods = deaths.shaded_periods()
+    assert len(periods) >= 2
+    helper = go.Figure()
+    for start, end, label, colour, _ in periods:
+        helper.add_vrect(x0=f"{start:%Y-%m-%d %H:%M}", x1=f"{end:%Y-%m-%d %H:%M}", fillcolor=colour, opacity=0.22,
+                         line_width=0, layer="below", annotation_text=label, annotation_position="top left",
+                         annotation_font_size=11, annotation_bgcolor="rgba(255,255,255,0.8)")
+    shapes, labels = deaths.shading(periods)
+    assert go.Figure(layout=dict(shapes=shapes, annotations=labels)).layout.to_plotly_json() == \
+           helper.layout.to_plotly_json()
+
+
+def test_the_causes_figure_marks_the_truces_first_day_as_add_vline_would():
+    import plotly.graph_objects as go
+
+    line = casualties.causes_figure(TIMELINE).layout.shapes[-1]
+    helper = go.Figure().add_vline(x=f"{casualties.truce_start():%Y-%m-%d}",
+                                   line=dict(color="#444444", dash="dot", width=1))
+    assert line.to_plotly_json() == helper.layout.shapes[0].to_plotly_json()

@@ -28,7 +28,7 @@ from ceasefire.errors import CourseError
 
 # The lesson's death counts (the notebook calls them through this module) and what the widget converts.
 from ceasefire.lessons.lesson03_deaths import (TRUCE_KEY, april_2016_counts, column_guide,  # noqa: F401
-                                               daily_deaths_figure, monthly_deaths_figure, period_span, shade,
+                                               daily_deaths_figure, monthly_deaths_figure, period_span, shading,
                                                shaded_periods, truce_start, two_day_totals)
 from ceasefire.lessons.lesson03_rates import DE_MISTURA_MINUTES, HOURS, period_hours, rate_figure
 
@@ -93,9 +93,15 @@ def _evidence(item: str) -> tuple:
     return match.group(1), match.group(2)
 
 
-def _pick(timeline: pd.DataFrame, date: str, word: str) -> pd.Series:
-    dates = pd.to_datetime(timeline["date"]).dt.strftime("%Y-%m-%d")
-    rows = timeline[(dates == date) & timeline["event"].str.contains(word, case=False, regex=False)]
+def _days(timeline: pd.DataFrame) -> pd.Series:
+    """Each timeline row's day as 'YYYY-MM-DD': made once per table and handed to _pick, not once per item."""
+    return pd.to_datetime(timeline["date"]).dt.strftime("%Y-%m-%d")
+
+
+def _pick(timeline: pd.DataFrame, date: str, word: str, days: pd.Series | None = None) -> pd.Series:
+    """The one timeline row of `date` whose event mentions `word` (`days`: _days(timeline), if at hand)."""
+    on_day = timeline[(_days(timeline) if days is None else days) == date]
+    rows = on_day[on_day["event"].str.contains(word, case=False, regex=False)]
     if len(rows) != 1:
         raise CourseError(f"Expected one timeline event on {date} mentioning {word!r}, found {len(rows)}.")
     return rows.iloc[0]
@@ -112,10 +118,10 @@ def causes_table(timeline: pd.DataFrame, causes: pd.DataFrame | None = None) -> 
     timeline rows it rests on (each marked as an event or as whose position), how many days before or after
     the truce began, our reading, and the sources (the timeline rows' and the cause's own)."""
     causes = data.load_table("feb_causes") if causes is None else causes
-    start = truce_start()
+    start, days = truce_start(), _days(timeline)
     records = []
     for _, cause in causes.iterrows():
-        events = [_pick(timeline, *_evidence(item)) for item in _evidence_items(cause)]
+        events = [_pick(timeline, *_evidence(item), days) for item in _evidence_items(cause)]
         sources = []
         for event in events:
             sources += [s for s in split(event["source"]) if s not in sources]
@@ -145,31 +151,32 @@ def causes_figure(timeline: pd.DataFrame, causes: pd.DataFrame | None = None) ->
     events; party positions), the February truce shaded: it shows at a glance which evidence comes before
     the truce began and which comes while it was failing."""
     causes = data.load_table("feb_causes") if causes is None else causes
-    start = truce_start()
+    start, days = truce_start(), _days(timeline)
     lanes = {lane: [] for lane in LANES}
     for _, cause in causes.iterrows():
         for item in _evidence_items(cause):
-            event = _pick(timeline, *_evidence(item))
+            event = _pick(timeline, *_evidence(item), days)
             lane = (LANES[0] if cause["lane"] == "author" else LANES[1] if event["statement"] == "event" else LANES[2])
             lanes[lane].append((pd.Timestamp(event["date"]), cause["explanation"], _kind(event), event["event"]))
-    fig = go.Figure()
     styles = {LANES[0]: (PALETTE[4], "circle"), LANES[1]: (PALETTE[3], "diamond"), LANES[2]: (PALETTE[1], "square")}
+    traces = []
     for lane, points in lanes.items():
         colour, symbol = styles[lane]
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=[p[0].strftime("%Y-%m-%d") for p in points], y=[lane] * len(points), mode="markers", name=lane,
             marker=dict(size=13, color=colour, symbol=symbol, line=dict(width=1, color="white")),
             customdata=[[p[1], p[2], wrap(p[3])] for p in points],
             hovertemplate="%{x|%d %b %Y}<br><b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}"
                           "<extra></extra>"))
     periods = shaded_periods()
-    shade(fig, [p for p in periods if p.key_id == TRUCE_KEY])
-    fig.add_vline(x=start.strftime("%Y-%m-%d"), line=dict(color="#444444", dash="dot", width=1))
-    fig.update_layout(title="Which dated events and statements does each explanation rest on?", height=340,
-                      showlegend=False,
-                      xaxis=dict(title="2016", type="date", range=["2016-02-01", "2016-09-01"]),
-                      yaxis=dict(title="", categoryorder="array", categoryarray=list(reversed(LANES)),
-                                 automargin=True))
+    shapes, labels = shading([p for p in periods if p.key_id == TRUCE_KEY])
+    day = start.strftime("%Y-%m-%d")    # a dotted line on the day the truce began, as fig.add_vline draws it
+    shapes.append(dict(type="line", xref="x", yref="y domain", x0=day, x1=day, y0=0, y1=1,
+                       line=dict(color="#444444", dash="dot", width=1)))
+    fig = go.Figure(traces, layout=dict(
+        title="Which dated events and statements does each explanation rest on?", height=340, showlegend=False,
+        shapes=shapes, annotations=labels, xaxis=dict(title="2016", type="date", range=["2016-02-01", "2016-09-01"]),
+        yaxis=dict(title="", categoryorder="array", categoryarray=list(reversed(LANES)), automargin=True)))
     author = sorted(p[0] for p in lanes[LANES[0]])
     record = sorted(p[0] for lane in LANES[1:] for p in lanes[lane])
     after = all(d > start for d in record)

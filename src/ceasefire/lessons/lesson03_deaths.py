@@ -85,13 +85,19 @@ def _overlapping(periods, low, high) -> list:
     return [p for p in periods if p.end >= low and p.start < high + pd.Timedelta(days=1)]
 
 
-def shade(fig, periods):
-    """Shade each period on the figure's time axis, with its label."""
+def shading(periods) -> tuple:
+    """(shapes, annotations) for a figure's layout: each period a band over the plot's height on its time
+    axis, its label at the band's top left. What fig.add_vrect(..., annotation_position="top left") draws
+    (tests/test_casualties.py holds them to it), written out so that a figure is made in one go.Figure
+    call: add_vrect, add_annotation and update_layout each validate the whole figure again (~5 ms each)."""
+    shapes, labels = [], []
     for start, end, label, colour, _ in periods:
-        fig.add_vrect(x0=start.strftime("%Y-%m-%d %H:%M"), x1=end.strftime("%Y-%m-%d %H:%M"),
-                      fillcolor=colour, opacity=0.22, line_width=0, layer="below",
-                      annotation_text=label, annotation_position="top left", annotation_font_size=11,
-                      annotation_bgcolor="rgba(255,255,255,0.8)")
+        x0, x1 = start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M")
+        shapes.append(dict(type="rect", xref="x", yref="y domain", x0=x0, x1=x1, y0=0, y1=1, fillcolor=colour,
+                           opacity=0.22, line=dict(width=0), layer="below"))
+        labels.append(dict(x=x0, xref="x", y=1, yref="y domain", xanchor="left", yanchor="top", text=label,
+                           showarrow=False, font=dict(size=11), bgcolor="rgba(255,255,255,0.8)"))
+    return shapes, labels
 
 
 # ---- deaths per month ---------------------------------------------------------------------------------
@@ -114,6 +120,8 @@ def monthly_deaths_figure(monthly: pd.DataFrame, first: str = "2016-01", last: s
     """UCDP deaths per month (events within the month) with civilians, the periods of casualty_periods.csv shaded."""
     rows = _months(monthly, first, last)
     x = rows["month"].dt.strftime("%Y-%m-%d").tolist()
+    periods = _overlapping(shaded_periods(), rows["month"].min(), rows["month"].max() + pd.offsets.MonthEnd(0))
+    shapes, labels = shading(periods)
     fig = go.Figure([
         go.Bar(x=x, y=rows["deaths"].tolist(), name="all deaths", marker_color=PALETTE[3],
                xperiod="M1", xperiodalignment="middle",
@@ -121,13 +129,10 @@ def monthly_deaths_figure(monthly: pd.DataFrame, first: str = "2016-01", last: s
         go.Scatter(x=x, y=rows["civilians"].tolist(), name="of whom civilians", mode="lines+markers",
                    marker_color=PALETTE[4], xperiod="M1", xperiodalignment="middle",
                    hovertemplate="%{x|%B %Y}: %{y:,} civilians<extra></extra>"),
-    ])
-    periods = _overlapping(shaded_periods(), rows["month"].min(), rows["month"].max() + pd.offsets.MonthEnd(0))
-    shade(fig, periods)
-    fig.update_layout(title=f"Conflict deaths in Syria per month, {_month_span(rows)} (UCDP)", height=420,
-                      xaxis=dict(title="", type="date"),
-                      yaxis=dict(title="deaths (events within the month)", rangemode="tozero", automargin=True),
-                      legend=dict(orientation="h", y=-0.12), margin=dict(b=80), bargap=0.15)
+    ], layout=dict(title=f"Conflict deaths in Syria per month, {_month_span(rows)} (UCDP)", height=420,
+                   shapes=shapes, annotations=labels, xaxis=dict(title="", type="date"),
+                   yaxis=dict(title="deaths (events within the month)", rangemode="tozero", automargin=True),
+                   legend=dict(orientation="h", y=-0.12), margin=dict(b=80), bargap=0.15))
     low, high = rows.loc[rows["deaths"].idxmin()], rows.loc[rows["deaths"].idxmax()]
     text = (f"Bars: UCDP's count of deaths in Syria per month, {_month_span(rows)}, counting only events that begin "
             f"and end within the month; a line shows the civilians among them. The lowest month is "
@@ -158,11 +163,11 @@ def _days(daily: pd.DataFrame, first, last):
     return deaths[inside], average[inside]
 
 
-def _label_windows(fig, deaths: pd.Series, windows: list) -> None:
-    for row in windows:
-        fig.add_annotation(x=row["first"].strftime("%Y-%m-%d"), y=int(deaths[row["first"]:row["last"]].max()),
-                           text=f"{row['days']}: {row['deaths']}", showarrow=True, arrowhead=2, ax=0, ay=-70,
-                           font=dict(size=11), bgcolor="rgba(255,255,255,0.85)")
+def _window_labels(deaths: pd.Series, windows: list) -> list:
+    """An arrow and a label above the highest day of each two-day window (annotations for the layout)."""
+    return [dict(x=row["first"].strftime("%Y-%m-%d"), y=int(deaths[row["first"]:row["last"]].max()),
+                 text=f"{row['days']}: {row['deaths']}", showarrow=True, arrowhead=2, ax=0, ay=-70,
+                 font=dict(size=11), bgcolor="rgba(255,255,255,0.85)") for row in windows]
 
 
 def daily_deaths_figure(daily: pd.DataFrame, first: str = "2016-02-01", last: str = "2016-10-31") -> go.Figure:
@@ -171,21 +176,20 @@ def daily_deaths_figure(daily: pd.DataFrame, first: str = "2016-02-01", last: st
     deaths, average = _days(daily, first, last)
     low, high = deaths.index[0], deaths.index[-1]
     x = deaths.index.strftime("%Y-%m-%d").tolist()
+    periods = _overlapping(shaded_periods(), low, high)
+    shapes, labels = shading(periods)
+    windows = [w for w in _window_totals(daily) if low <= w["first"] and w["last"] <= high]
     fig = go.Figure([
         go.Bar(x=x, y=deaths.tolist(), name="deaths that day", marker_color=PALETTE[1],
                hovertemplate="%{x|%d %b %Y}: %{y:,}<extra></extra>"),
         go.Scatter(x=x, y=[round(v, 1) for v in average], name="7-day average", mode="lines",
                    line=dict(color=PALETTE[3], width=2), hovertemplate="%{x|%d %b %Y}: %{y:.0f} a day<extra></extra>"),
-    ])
-    periods = _overlapping(shaded_periods(), low, high)
-    shade(fig, periods)
-    windows = [w for w in _window_totals(daily) if low <= w["first"] and w["last"] <= high]
-    _label_windows(fig, deaths, windows)
-    fig.update_layout(title=f"Deaths per day, {low:%d %b} to {high:%d %b %Y} (UCDP, exact-date events)",
-                      height=420, xaxis=dict(title="", type="date", range=[
-                          f"{low - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}", f"{high + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}"]),
-                      yaxis=dict(title="deaths (events dated to the day)", rangemode="tozero", automargin=True),
-                      legend=dict(orientation="h", y=-0.12), margin=dict(b=80), bargap=0)
+    ], layout=dict(title=f"Deaths per day, {low:%d %b} to {high:%d %b %Y} (UCDP, exact-date events)", height=420,
+                   shapes=shapes, annotations=labels + _window_labels(deaths, windows),
+                   xaxis=dict(title="", type="date", range=[f"{low - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}",
+                                                            f"{high + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}"]),
+                   yaxis=dict(title="deaths (events dated to the day)", rangemode="tozero", automargin=True),
+                   legend=dict(orientation="h", y=-0.12), margin=dict(b=80), bargap=0))
     labelled = ("; ".join(f"{r['days']}, {r['deaths']} deaths" for r in windows) if windows
                 else "none, no two-day window of the lesson falls in this range")
     text = (f"Bars: deaths per day from {low:%d %B} to {high:%d %B %Y} in UCDP events dated to the exact day, with a "
