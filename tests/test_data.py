@@ -329,6 +329,57 @@ def test_a_table_is_parsed_once_and_again_when_its_bytes_change(data_copy, count
     assert (third["date"] == day).sum() == (first["date"] == day).sum() + 1
 
 
+@pytest.fixture
+def counted_hashes(monkeypatch):
+    """How many times the data folder's files were read and hashed."""
+    from ceasefire.data import tables
+    hashed, real = [], tables._files_digest
+    monkeypatch.setattr(tables, "_files_digest", lambda paths: hashed.append(len(paths)) or real(paths))
+    return hashed
+
+
+def test_settled_files_are_not_read_again_until_their_status_moves(data_copy, counted_hashes, monkeypatch):
+    """Files that changed long before they were hashed are not read again while their status (inode, size,
+    modification and change times) stays; an edit that keeps the size and puts the modification time
+    back still moves the change time, and is seen."""
+    import os
+    import time
+
+    from ceasefire.data import tables
+    later = time.time_ns() + 10 * tables.SETTLED_NS        # as if the copy had been made long ago
+    monkeypatch.setattr(tables, "time_ns", lambda: later)
+    first = load_table("timeline", data_copy)
+    load_table("timeline", data_copy)
+    load_table("actors", data_copy)
+    assert len(counted_hashes) == 1
+    time.sleep(0.05)        # past the file system's clock tick since the copy was written
+    path = data_copy / "timeline.csv"
+    before = path.stat()
+    edit_csv(path, "2016-09-12,", "2016-09-13,")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    third = load_table("timeline", data_copy)
+    assert len(counted_hashes) == 2
+    day = pd.Timestamp("2016-09-13")
+    assert (third["date"] == day).sum() == (first["date"] == day).sum() + 1
+
+
+@pytest.mark.parametrize("changed_ago_s, seen", [(0, True), (10, False)])
+def test_files_changed_just_before_their_hash_are_hashed_again(data_copy, monkeypatch, changed_ago_s, seen):
+    """Two edits within one tick of the file system's clock can leave the status as it was (here: a status
+    that never moves). A status taken less than SETTLED_NS after the files changed is not trusted, so the
+    second edit is seen; the control, files that had settled, shows that the rule is what sees it."""
+    import time
+
+    from ceasefire.data import tables
+    stamp = time.time_ns() - changed_ago_s * 1_000_000_000
+    monkeypatch.setattr(tables, "_status", lambda paths: tuple((p.name, 1, 1, stamp, stamp) for p in paths))
+    first = load_table("timeline", data_copy)
+    edit_csv(data_copy / "timeline.csv", "2016-09-12,", "2016-09-13,")
+    day = pd.Timestamp("2016-09-13")
+    again = load_table("timeline", data_copy)
+    assert bool((again["date"] == day).sum() == (first["date"] == day).sum() + 1) == seen
+
+
 def test_a_change_in_a_table_referred_to_is_seen(data_copy):
     load_table("timeline", data_copy)
     sources = data_copy / "sources.csv"

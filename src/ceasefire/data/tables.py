@@ -11,7 +11,9 @@ import hashlib
 import io
 import math
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from time import time_ns
 
 import pandas as pd
 
@@ -250,22 +252,75 @@ def _to_frame(table: Table, rows) -> pd.DataFrame:
 # Tables already parsed, cross-checked and made into DataFrames, per data folder and course root. A lesson
 # asks for the same tables in many cells, and one explorer's build may ask a dozen times (checking
 # key_dates.csv with what it refers to takes ~3 ms, timeline.csv ~10 ms). An entry serves only while the
-# bytes of every CSV in the folder and of course.yml are what they were (hashing them all takes ~0.4 ms), so
-# an edited file, even one edited within the same second and to the same size, is read and checked again.
+# bytes of every CSV in the folder and of course.yml are what they were, so an edited file, even one edited
+# within the same second and to the same size, is read and checked again.
+# Hashing the files (~0.5 ms) is skipped while their status (inode, size, modification and change times) is
+# the one seen when they were last hashed: any write, rename or `touch` moves the change time, which no
+# program can set back. Unless a file had changed less than SETTLED_NS before that hash: a file system's
+# clock ticks coarsely, and a second edit within the same tick would leave the times as they were; such
+# files are hashed again on every call until they have settled (the rule git uses for its index).
 # Only the last few folders are kept (a test run makes hundreds of data copies; a kernel uses one folder).
 _PARSED: dict = {}
 KEPT_FOLDERS = 4
+SETTLED_NS = 2_000_000_000      # 2 s: FAT's clock tick, more than any other file system's
 
 
-def _files_digest(folder: Path, manifest) -> bytes:
+@dataclass
+class _Kept:
+    digest: bytes
+    status: tuple | None        # what the files' status was when hashed, if it can be trusted: see above
+    rows: dict = field(default_factory=dict)
+    frames: dict = field(default_factory=dict)
+
+
+def _watched(folder: Path, manifest) -> list:
+    return sorted(folder.glob("*.csv")) + ([manifest] if manifest else [])
+
+
+def _status(paths) -> tuple:
+    status = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:     # gone, or unreadable: loading will say so
+            status.append((path.name,))
+            continue
+        status.append((path.name, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return tuple(status)
+
+
+def _settled(status: tuple, hashed_at_ns: int) -> bool:
+    """Whether every file had last changed well before it was hashed (see the note above _PARSED)."""
+    return all(max(entry[3:]) < hashed_at_ns - SETTLED_NS for entry in status if len(entry) > 1)
+
+
+def _files_digest(paths) -> bytes:
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.glob("*.csv")) + ([manifest] if manifest else []):
+    for path in paths:
         digest.update(path.name.encode() + b"\0")
         try:
             digest.update(path.read_bytes())
         except OSError:     # gone, or unreadable: loading will say so
             digest.update(b"\1")
     return digest.digest()
+
+
+def _kept(folder: Path, manifest) -> _Kept:
+    """The folder's entry in _PARSED, made afresh if a file's bytes changed since it was made."""
+    key = (folder.resolve(), manifest)
+    paths = _watched(folder, manifest)
+    status, kept = _status(paths), _PARSED.get(key)
+    if kept is not None and kept.status is not None and kept.status == status:
+        return kept
+    hashed_at = time_ns()
+    digest = _files_digest(paths)
+    if kept is None or kept.digest != digest:
+        _PARSED.pop(key, None)
+        while len(_PARSED) >= KEPT_FOLDERS:
+            del _PARSED[next(iter(_PARSED))]    # the folder loaded longest ago
+        kept = _PARSED[key] = _Kept(digest, None)
+    kept.status = status if _settled(status, hashed_at) else None
+    return kept
 
 
 def _manifest(root):
@@ -283,21 +338,15 @@ def load_table(name: str, folder=None, root=None) -> pd.DataFrame:
         raise CourseError(f"There is no table called {name!r}. Tables: {', '.join(TABLES)}.")
     folder = Path(folder) if folder else default_data_dir(root)
     manifest = _manifest(root)
-    key = (folder.resolve(), manifest)
-    digest = _files_digest(folder, manifest)
-    if key not in _PARSED or _PARSED[key][0] != digest:
-        _PARSED.pop(key, None)
-        while len(_PARSED) >= KEPT_FOLDERS:
-            del _PARSED[next(iter(_PARSED))]    # the folder loaded longest ago
-        _PARSED[key] = (digest, {}, {})
-    _, rows, frames = _PARSED[key]
-    if name not in frames:
+    kept = _kept(folder, manifest)
+    if name not in kept.frames:
         try:
-            frames[name] = _to_frame(TABLES[name], _load_rows(name, folder, root, rows))
+            kept.frames[name] = _to_frame(TABLES[name], _load_rows(name, folder, root, kept.rows))
         except BaseException:
-            _PARSED.pop(key, None)    # a failed load leaves placeholders among the rows: never serve them
+            # a failed load leaves placeholders among the rows: never serve them
+            _PARSED.pop((folder.resolve(), manifest), None)
             raise
-    return frames[name].copy()
+    return kept.frames[name].copy()
 
 
 def check_tables(folder: Path, root=None) -> list:
