@@ -4,6 +4,7 @@ it jsonschema compiling an IRI grammar). This checks WHICH modules are loaded, i
 not how long anything takes; `make bench` prints the times."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -134,20 +135,25 @@ print(json.dumps([before, shown, renderers.nbformat.__version__ == nbformat.__ve
         False, [["application/vnd.plotly.v1+json"]], True, True, 4]
 
 
-def test_every_pytest_process_defers_the_iri_grammar_before_nbval_loads():
-    """pyproject's addopts loads ceasefire.pytest_startup before the other plugins; without it, nbval's import
-    of nbformat compiles the grammar at start-up (the control)."""
+def test_every_pytest_process_defers_the_iri_grammar_and_keeps_rewritten_tests(tmp_path):
+    """pyproject's addopts loads ceasefire.pytest_startup before the other plugins. With it, nbval's import of
+    nbformat does not compile the grammar at start-up, and the test modules' rewritten asserts are kept as
+    byte code even where PYTHONDONTWRITEBYTECODE is set; without it (the control), neither."""
     code = """
 import io, contextlib, json, sys, pytest
 with contextlib.redirect_stdout(io.StringIO()):
     pytest.main(sys.argv[1:] + ["--co", "-q", "-p", "no:randomly", "tests/test_cells.py"])
 print(json.dumps("lark" in sys.modules))
 """
-    def lark_loaded(*args):
+    def start(name, *args):
+        prefix = tmp_path / name       # where the byte code goes, instead of beside the sources
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(prefix))
         result = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
-                                timeout=120)
+                                timeout=120, env=env)
         assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        kept = [p.name for p in prefix.rglob("test_cells*.pyc")]
+        return json.loads(result.stdout.strip().splitlines()[-1]), kept
 
-    assert lark_loaded() is False
-    assert lark_loaded("-o", "addopts=--nbval") is True
+    lark, kept = start("project")
+    assert lark is False and kept and all("pytest" in name for name in kept), kept
+    assert start("control", "-o", "addopts=--nbval") == (True, [])
