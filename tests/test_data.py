@@ -334,7 +334,7 @@ def counted_hashes(monkeypatch):
     """How many times the data folder's files were read and hashed."""
     from ceasefire.data import tables
     hashed, real = [], tables._files_digest
-    monkeypatch.setattr(tables, "_files_digest", lambda paths: hashed.append(len(paths)) or real(paths))
+    monkeypatch.setattr(tables, "_files_digest", lambda files: hashed.append(len(files)) or real(files))
     return hashed
 
 
@@ -372,7 +372,7 @@ def test_files_changed_just_before_their_hash_are_hashed_again(data_copy, monkey
 
     from ceasefire.data import tables
     stamp = time.time_ns() - changed_ago_s * 1_000_000_000
-    monkeypatch.setattr(tables, "_status", lambda paths: tuple((p.name, 1, 1, stamp, stamp) for p in paths))
+    monkeypatch.setattr(tables, "_status", lambda files: tuple((name, 1, 1, stamp, stamp) for name, _ in files))
     first = load_table("timeline", data_copy)
     edit_csv(data_copy / "timeline.csv", "2016-09-12,", "2016-09-13,")
     day = pd.Timestamp("2016-09-13")

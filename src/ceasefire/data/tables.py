@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,18 +275,25 @@ class _Kept:
 
 
 def _watched(folder: Path, manifest) -> list:
-    return sorted(folder.glob("*.csv")) + ([manifest] if manifest else [])
+    """The files a folder's kept tables depend on, as (name, path) strings in a fixed order (os.scandir, not
+    Path.glob: this runs on every load_table call, and pathlib's objects cost it 0.3 ms)."""
+    try:
+        with os.scandir(folder) as entries:
+            files = sorted((entry.name, entry.path) for entry in entries if entry.name.endswith(".csv"))
+    except OSError:     # no such folder: loading will say so
+        files = []
+    return files + ([(manifest.name, str(manifest))] if manifest else [])
 
 
-def _status(paths) -> tuple:
+def _status(files) -> tuple:
     status = []
-    for path in paths:
+    for name, path in files:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:     # gone, or unreadable: loading will say so
-            status.append((path.name,))
+            status.append((name,))
             continue
-        status.append((path.name, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+        status.append((name, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
     return tuple(status)
 
 
@@ -294,12 +302,13 @@ def _settled(status: tuple, hashed_at_ns: int) -> bool:
     return all(max(entry[3:]) < hashed_at_ns - SETTLED_NS for entry in status if len(entry) > 1)
 
 
-def _files_digest(paths) -> bytes:
+def _files_digest(files) -> bytes:
     digest = hashlib.blake2b(digest_size=16)
-    for path in paths:
-        digest.update(path.name.encode() + b"\0")
+    for name, path in files:
+        digest.update(name.encode() + b"\0")
         try:
-            digest.update(path.read_bytes())
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
         except OSError:     # gone, or unreadable: loading will say so
             digest.update(b"\1")
     return digest.digest()
@@ -308,12 +317,12 @@ def _files_digest(paths) -> bytes:
 def _kept(folder: Path, manifest) -> _Kept:
     """The folder's entry in _PARSED, made afresh if a file's bytes changed since it was made."""
     key = (folder.resolve(), manifest)
-    paths = _watched(folder, manifest)
-    status, kept = _status(paths), _PARSED.get(key)
+    files = _watched(folder, manifest)
+    status, kept = _status(files), _PARSED.get(key)
     if kept is not None and kept.status is not None and kept.status == status:
         return kept
     hashed_at = time_ns()
-    digest = _files_digest(paths)
+    digest = _files_digest(files)
     if kept is None or kept.digest != digest:
         _PARSED.pop(key, None)
         while len(_PARSED) >= KEPT_FOLDERS:
