@@ -130,7 +130,8 @@ def _event_points(timeline: pd.DataFrame, window=WINDOW):
     days = {category: {} for category in data.EVENT_CATEGORIES}
     for date, category, event, precision in zip(rows["date"], rows["category"], rows["event"], rows["date_precision"]):
         if category in days:
-            days[category].setdefault(date, []).append(wrap(event + (" (date approximate)" if precision == "approx" else "")))
+            line = wrap(event + (" (date approximate)" if precision == "approx" else ""))
+            days[category].setdefault(date, []).append(line)
     out = []
     for category, events in days.items():
         dates, texts, sizes = [], [], []
