@@ -217,10 +217,11 @@ def _band(start, end, colour: str, opacity: float) -> dict:
                 fillcolor=colour, opacity=opacity, line=dict(width=0))
 
 
-def phase_figure(timeline: pd.DataFrame, phase: str = "the whole story") -> go.Figure:
+def phase_figure(timeline: pd.DataFrame, phase: str = "the whole story", window=None) -> go.Figure:
+    """The timeline's events of one phase (`window`: its (start, end), if already looked up)."""
     # Built in one go.Figure call (not add_vrect, add_annotation, update_layout): each of those validates
     # the figure again, and this figure is rebuilt on every change of the explorer's menu.
-    start, end = window = _window(phase)
+    start, end = window = window or _window(phase)
     rows = phase_rows(timeline, phase, window)
     calm, talks = data.key_date(SEVEN_DAYS), data.key_date(GENEVA)
     fig = go.Figure(figures.timeline_traces(rows), layout=dict(
@@ -265,15 +266,18 @@ class AgreementTimeline(FigureExplorer):
     def __init__(self, timeline: pd.DataFrame, sources: pd.DataFrame = None, phase: str = "the whole story"):
         self.timeline = timeline
         self.sources = data.sources() if sources is None else sources
-        self.phase = Dropdown(list(phases()), phase, description="Phase")
+        self.windows = phases()       # looked up once: each lookup reads two tables
+        self.phase = Dropdown(list(self.windows), phase, description="Phase")
         self.events = html_panel()
         super().__init__([self.phase], panels=[self.events])
 
     def build(self):
-        return described(phase_figure(self.timeline, self.phase.value))
+        phase = self.phase.value
+        return described(phase_figure(self.timeline, phase, self.windows[phase]))
 
     def after_update(self):
-        self.events.value = events_html(phase_rows(self.timeline, self.phase.value), self.sources)
+        phase = self.phase.value
+        self.events.value = events_html(phase_rows(self.timeline, phase, self.windows[phase]), self.sources)
 
 
 # ---- the places of the arrangement, for maps.PlaceMap ---------------------------------------------------
