@@ -87,10 +87,9 @@ def year_span(timeline: pd.DataFrame) -> tuple:
 def timeline_figure(timeline: pd.DataFrame, category: str = ALL, years=None) -> go.Figure:
     years = years or year_span(timeline)
     rows = filter_timeline(timeline, category, years)
-    fig = go.Figure(timeline_traces(rows))
-    fig.update_layout(title=timeline_title(category, years, len(rows)), height=330,
-                      xaxis=dict(title="date", type="date", range=[f"{years[0]}-01-01", f"{years[1]}-12-31"]),
-                      yaxis=dict(title="kind of event", categoryorder="array",
-                                 categoryarray=list(EVENT_CATEGORIES)),
-                      showlegend=False)
+    fig = go.Figure(timeline_traces(rows), layout=dict(      # one call: update_layout would validate it all again
+        title=timeline_title(category, years, len(rows)), height=330,
+        xaxis=dict(title="date", type="date", range=[f"{years[0]}-01-01", f"{years[1]}-12-31"]),
+        yaxis=dict(title="kind of event", categoryorder="array", categoryarray=list(EVENT_CATEGORIES)),
+        showlegend=False))
     return describe(fig, timeline_description(rows, category, years))

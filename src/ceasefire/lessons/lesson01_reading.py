@@ -144,14 +144,13 @@ def shape_traces(article_map: pd.DataFrame, rows: pd.DataFrame):
 def shape_figure(article_map: pd.DataFrame, kind: str = ALL, topic: str = ALL) -> go.Figure:
     """The column paragraph by paragraph: highlighted where it matches the filter, grey elsewhere."""
     rows = filter_paragraphs(article_map, kind, topic)
-    fig = go.Figure(shape_traces(article_map, rows))
-    fig.update_layout(
+    fig = go.Figure(shape_traces(article_map, rows), layout=dict(    # one call: update_layout validates it all again
         title=shape_title(kind, topic, len(rows), len(article_map)), height=360, showlegend=False,
         margin=dict(l=110),
         xaxis=dict(title="paragraph, in reading order", type="category", categoryorder="array",
                    categoryarray=list(article_map["paragraph"]), range=[-0.6, len(article_map) - 0.4]),
         yaxis=dict(title="", type="category", categoryorder="array", categoryarray=list(STATEMENT_KINDS),
-                   autorange="reversed"))
+                   autorange="reversed")))
     return describe(fig, shape_description(article_map, rows, kind, topic))
 
 

@@ -179,18 +179,18 @@ def figure(result: DurabilityResult) -> go.Figure:
     """Histogram of days until collapse (bars of BIN_DAYS days) plus one bar for the truces that held."""
     labels, counts = result.bin_counts()
     held_label = f"held {result.horizon} days"
+    # one go.Figure call: update_layout would validate the whole figure again, on every move of the widget
     fig = go.Figure([
         go.Bar(x=labels, y=counts, name="collapsed", marker_color=PALETTE[4],
                hovertemplate="collapsed on days %{x}: %{y:,}<extra></extra>"),
         go.Bar(x=[held_label], y=[result.held], name="held throughout", marker_color=PALETTE[2],
                hovertemplate="held all the way: %{y:,}<extra></extra>"),
-    ])
-    fig.update_layout(title=dict(text=title(result), font=dict(size=15)), height=440, bargap=0.08,
-                      showlegend=False, margin=dict(t=80),
-                      xaxis=dict(title=f"day of collapse ({BIN_DAYS}-day spans), then truces that held", type="category",
-                                 categoryorder="array", categoryarray=labels + [held_label], tickangle=-45,
-                                 automargin=True),
-                      yaxis=dict(title="simulated truces", rangemode="tozero", automargin=True))
+    ], layout=dict(title=dict(text=title(result), font=dict(size=15)), height=440, bargap=0.08,
+                   showlegend=False, margin=dict(t=80),
+                   xaxis=dict(title=f"day of collapse ({BIN_DAYS}-day spans), then truces that held", type="category",
+                              categoryorder="array", categoryarray=labels + [held_label], tickangle=-45,
+                              automargin=True),
+                   yaxis=dict(title="simulated truces", rangemode="tozero", automargin=True)))
     return describe(fig, description(result))
 
 

@@ -91,12 +91,12 @@ def rate_figure(minutes, label: str, counts: pd.DataFrame) -> go.Figure:
         c.replace(", events", ",<br>events") for c in counts["count"]]
     values = [round(implied, 1)] + counts["deaths"].tolist()
     colours = [PALETTE[0]] + [PALETTE[3] if h == chosen.hours else NEUTRAL for h in counts["hours"]]
+    # one go.Figure call: update_layout would validate the whole figure again, on every move of the widget
     fig = go.Figure(go.Bar(x=labels, y=values, marker_color=colours, texttemplate="%{y:,.0f}", textposition="outside",
-                           cliponaxis=False, hovertemplate="%{x}: %{y:,.0f}<extra></extra>"))
-    fig.update_layout(title=rate_title(minutes, label), height=430, showlegend=False,
-                      yaxis=dict(title="deaths", rangemode="tozero", automargin=True),
-                      xaxis=dict(title="", automargin=True),
-                      margin=dict(t=70, b=90))
+                           cliponaxis=False, hovertemplate="%{x}: %{y:,.0f}<extra></extra>"),
+                    layout=dict(title=rate_title(minutes, label), height=430, showlegend=False,
+                                yaxis=dict(title="deaths", rangemode="tozero", automargin=True),
+                                xaxis=dict(title="", automargin=True), margin=dict(t=70, b=90)))
     return describe(fig, rate_description(minutes, label, counts))
 
 

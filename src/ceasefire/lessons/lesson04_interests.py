@@ -158,15 +158,16 @@ def matrix_traces(interests: pd.DataFrame, choice: str = ALL):
 
 def matrix_figure(interests: pd.DataFrame, choice: str = ALL) -> go.Figure:
     rows = ordered(interests)
-    fig = go.Figure(matrix_traces(interests, choice))
-    fig.update_layout(
+    # traces and layout in one go.Figure call: update_layout would validate the whole figure again, and
+    # the explorer builds this figure on every change of its menu
+    fig = go.Figure(matrix_traces(interests, choice), layout=dict(
         title=matrix_title(interests, choice), height=140 + 46 * len(rows),
         margin=dict(l=250, r=20, t=60, b=50),
         xaxis=dict(title="how far US and Russian positions coincide", side="bottom", categoryorder="array",
                    categoryarray=list(OVERLAPS), showgrid=False, range=[-0.6, len(OVERLAPS) - 0.4]),
         yaxis=dict(categoryorder="array", categoryarray=[wrap(i, 34) for i in rows["issue"]],
                    autorange="reversed", showgrid=False),
-        showlegend=False)
+        showlegend=False))
     return describe(fig, matrix_description(interests, choice))
 
 
