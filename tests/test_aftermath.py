@@ -341,7 +341,7 @@ def test_a_new_day_redraws_the_figure_as_a_fresh_build_would(explorer, day):
 def test_the_comparison_of_figures_sees_a_day_left_behind(explorer, monkeypatch):
     """Test of the test: a redraw that forgets the highlighted band is caught."""
     shapes = aftermath._shapes
-    monkeypatch.setattr(aftermath, "_shapes", lambda day: shapes("2016-09-12"))
+    monkeypatch.setattr(aftermath, "_shapes", lambda day, calm_span=None: shapes("2016-09-12", calm_span))
     explorer.day.value = "2016-10-03"
     monkeypatch.undo()
     assert _figure_json(explorer.figure) != _figure_json(aftermath.aftermath_figure(DEATHS, TIMELINE, "2016-10-03"))

@@ -94,15 +94,17 @@ def day_title(day, deaths: pd.DataFrame, timeline: pd.DataFrame) -> str:
     return f"{day_label(day)}: {count} deaths (UCDP), {events} in the course timeline"
 
 
-def day_description(day, deaths: pd.DataFrame, timeline: pd.DataFrame, window=WINDOW) -> str:
+def day_description(day, deaths: pd.DataFrame, timeline: pd.DataFrame, window=WINDOW, rows=None,
+                    calm_span=None) -> str:
+    """The figure's text description (`rows`: the window's events and `calm_span`: calm(), if at hand)."""
     day = _day(day)
-    rows = window_events(timeline, window)
+    rows = window_events(timeline, window) if rows is None else rows
     peak = deaths.loc[deaths["deaths"].idxmax()]
     count = int(deaths.loc[deaths["date"] == day, "deaths"].iloc[0])
     todays = events_on(timeline, day)
     said = ("No event of the course timeline falls on it." if todays.empty else
             "Its events: " + " ".join(todays["event"]))
-    calm_start, calm_end = calm()
+    calm_start, calm_end = calm_span or calm()
     return (f"Top: one bar per day from {day_label(window[0])} to {day_label(window[1])} with the deaths in UCDP "
             f"events dated to that day (highest: {int(peak['deaths'])} on {day_label(peak['date'])}); a grey band "
             f"marks the Syrian army's seven days of calm, {calm_start:%H:%M} on {day_label(calm_start.normalize())} "
@@ -111,9 +113,9 @@ def day_description(day, deaths: pd.DataFrame, timeline: pd.DataFrame, window=WI
             f"with {count} deaths. {said}")
 
 
-def _shapes(day):
+def _shapes(day, calm_span=None):
     day = _day(day)
-    calm_start, calm_end = calm()
+    calm_start, calm_end = calm_span or calm()
     return [
         dict(type="rect", xref="x", yref="paper", x0=f"{calm_start:%Y-%m-%d %H:%M}", x1=f"{calm_end:%Y-%m-%d %H:%M}", y0=0, y1=1, layer="below",
              fillcolor="#e6e6e6", opacity=0.6, line=dict(width=0)),
@@ -123,10 +125,11 @@ def _shapes(day):
     ]
 
 
-def _event_points(timeline: pd.DataFrame, window=WINDOW):
+def _event_points(timeline: pd.DataFrame, window=WINDOW, rows=None):
     """Events grouped by kind and day: (category, dates, hover texts, marker sizes) per kind, the days in
-    order, a day's events in timeline order (plain Python: pandas' groupby costs a first explorer ~20 ms)."""
-    rows = window_events(timeline, window)
+    order, a day's events in timeline order (plain Python: pandas' groupby costs a first explorer ~20 ms).
+    `rows`: the window's events, if at hand."""
+    rows = window_events(timeline, window) if rows is None else rows
     days = {category: {} for category in data.EVENT_CATEGORIES}
     for date, category, event, precision in zip(rows["date"], rows["category"], rows["event"], rows["date_precision"]):
         if category in days:
@@ -170,6 +173,7 @@ def panel_axes(span) -> dict:
 def aftermath_figure(deaths_daily: pd.DataFrame, timeline: pd.DataFrame, day=None, window=WINDOW) -> go.Figure:
     """Daily UCDP deaths (bars) above the timeline's events (dots), with the chosen day highlighted."""
     deaths = daily_deaths(deaths_daily, window)
+    rows, calm_span = window_events(timeline, window), calm()      # each read once for the whole figure
     day = _day(start_day() if day is None else day)
     if not deaths["date"].eq(day).any():
         raise CourseError(f"{day:%Y-%m-%d} is outside the window {window[0]} to {window[1]}; pick a day inside it.")
@@ -178,7 +182,7 @@ def aftermath_figure(deaths_daily: pd.DataFrame, timeline: pd.DataFrame, day=Non
         marker=dict(color=bar_colours(deaths, day)), customdata=deaths["civilians"].tolist(),
         hovertemplate="%{x|%d %b %Y}: %{y} deaths, %{customdata} of them civilians<extra></extra>",
         xaxis="x", yaxis="y")]
-    for category, dates, texts, sizes in _event_points(timeline, window):
+    for category, dates, texts, sizes in _event_points(timeline, window, rows):
         traces.append(go.Scatter(
             x=dates, y=[category] * len(dates), mode="markers", name=category, customdata=texts,
             marker=dict(size=sizes, color=CATEGORY_COLOURS[category], line=dict(width=1, color="white")),
@@ -186,11 +190,11 @@ def aftermath_figure(deaths_daily: pd.DataFrame, timeline: pd.DataFrame, day=Non
     first, last = _day(window[0]), _day(window[1])
     span = [f"{first - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}", f"{last + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}"]
     fig = go.Figure(data=traces, layout=dict(
-        title=day_title(day, deaths, timeline), height=520, showlegend=False, shapes=_shapes(day),
-        annotations=[dict(x=f"{calm()[0]:%Y-%m-%d %H:%M}", y=1.0, xref="x", yref="paper", xanchor="left", yanchor="bottom",
+        title=day_title(day, deaths, timeline), height=520, showlegend=False, shapes=_shapes(day, calm_span),
+        annotations=[dict(x=f"{calm_span[0]:%Y-%m-%d %H:%M}", y=1.0, xref="x", yref="paper", xanchor="left", yanchor="bottom",
                           text="army's 7 days of calm", showarrow=False, font=dict(size=11, color="#555555"))],
         margin=dict(l=110, r=20, t=70, b=50), **panel_axes(span)))
-    return describe(fig, day_description(day, deaths, timeline, window))
+    return describe(fig, day_description(day, deaths, timeline, window, rows, calm_span))
 
 
 def day_panel_html(day, deaths_daily: pd.DataFrame, timeline: pd.DataFrame, sources: pd.DataFrame) -> str:
@@ -263,11 +267,11 @@ class AftermathExplorer(FigureExplorer):
         """Another day changes only the bars' colours, the highlighted band, the title and the description
         (aftermath_figure draws the rest from the window, not the day): set those, in one batch, instead
         of building the whole figure again (tests/test_aftermath.py compares the two)."""
-        day = self.day.value
-        text = day_description(day, self.deaths, self.timeline, self.window)
+        day, calm_span = self.day.value, calm()
+        text = day_description(day, self.deaths, self.timeline, self.window, calm_span=calm_span)
         with self.figure.batch_update():
             self.figure.data[0].marker.color = bar_colours(self.deaths, day)
-            self.figure.layout.shapes = _shapes(day)
+            self.figure.layout.shapes = _shapes(day, calm_span)
             self.figure.layout.title.text = day_title(day, self.deaths, self.timeline)
             self.figure.layout.meta = {"description": text}
         return text
