@@ -181,12 +181,29 @@ def grading_throughput(students: int = 8):
     return students, out
 
 
+def machine_speed(rounds: int = 5) -> float:
+    """Milliseconds a fixed pure-Python workload takes here now (median of `rounds`). A shared or throttled
+    machine can run the same code 30 % slower from one hour to the next: compare figures only between
+    runs whose speed line is about the same, or measure before and after back to back."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        total = 0
+        for n in range(300_000):
+            total += n * n % 7
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs per notebook (default 3)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS, metavar="SECTION",
                         help="run only these sections: " + ", ".join(SECTIONS))
     args = parser.parse_args(argv)
+    print(f"Machine speed now, a rough gauge: {machine_speed():.0f} ms for a fixed Python workload (lower is "
+          "faster; compare figures between runs only where this is about the same)")
+    print()
     if "cells" in args.only:
         print(f"Lesson cells in a fresh kernel, {args.repeat} run(s) per lesson (targets: first <= 1.0 s, "
               f"other <= 100 ms)")
