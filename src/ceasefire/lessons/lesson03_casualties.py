@@ -93,14 +93,14 @@ def _evidence(item: str) -> tuple:
     return match.group(1), match.group(2)
 
 
-def _days(timeline: pd.DataFrame) -> pd.Series:
+def _day_strings(timeline: pd.DataFrame) -> pd.Series:
     """Each timeline row's day as 'YYYY-MM-DD': made once per table and handed to _pick, not once per item."""
     return pd.to_datetime(timeline["date"]).dt.strftime("%Y-%m-%d")
 
 
 def _pick(timeline: pd.DataFrame, date: str, word: str, days: pd.Series | None = None) -> pd.Series:
-    """The one timeline row of `date` whose event mentions `word` (`days`: _days(timeline), if at hand)."""
-    on_day = timeline[(_days(timeline) if days is None else days) == date]
+    """The one timeline row of `date` whose event mentions `word` (`days`: _day_strings(timeline), if at hand)."""
+    on_day = timeline[(_day_strings(timeline) if days is None else days) == date]
     rows = on_day[on_day["event"].str.contains(word, case=False, regex=False)]
     if len(rows) != 1:
         raise CourseError(f"Expected one timeline event on {date} mentioning {word!r}, found {len(rows)}.")
@@ -118,7 +118,7 @@ def causes_table(timeline: pd.DataFrame, causes: pd.DataFrame | None = None) -> 
     timeline rows it rests on (each marked as an event or as whose position), how many days before or after
     the truce began, our reading, and the sources (the timeline rows' and the cause's own)."""
     causes = data.load_table("feb_causes") if causes is None else causes
-    start, days = truce_start(), _days(timeline)
+    start, days = truce_start(), _day_strings(timeline)
     records = []
     for _, cause in causes.iterrows():
         events = [_pick(timeline, *_evidence(item), days) for item in _evidence_items(cause)]
@@ -151,7 +151,7 @@ def causes_figure(timeline: pd.DataFrame, causes: pd.DataFrame | None = None) ->
     events; party positions), the February truce shaded: it shows at a glance which evidence comes before
     the truce began and which comes while it was failing."""
     causes = data.load_table("feb_causes") if causes is None else causes
-    start, days = truce_start(), _days(timeline)
+    start, days = truce_start(), _day_strings(timeline)
     lanes = {lane: [] for lane in LANES}
     for _, cause in causes.iterrows():
         for item in _evidence_items(cause):
