@@ -107,6 +107,16 @@ def test_a_labeller_gives_what_source_labels_gives_for_every_cell():
     with pytest.raises(ValueError, match="'nowhere' is not in sources.csv"):
         labels("reuters-2016-09-17;nowhere")
 
+def test_an_inline_citer_gives_what_sources_inline_gives_for_every_cell():
+    from ceasefire.display.citations import inline_citer, sources_inline
+
+    cite = inline_citer(SOURCES)
+    cells = list(data.timeline()["source"]) + ["article;usatoday-2016-05-22", ["state-2016-09-19"]]
+    assert [cite(cell) for cell in cells] == [sources_inline(cell, SOURCES) for cell in cells]
+    with pytest.raises(ValueError, match="'nowhere' is not in sources.csv"):
+        cite("reuters-2016-09-17;nowhere")
+
+
 def test_sources_html_and_inline_link_and_reject_unknown_ids():
     from ceasefire.display.citations import sources_html, sources_inline   # HTML lives in the display layer
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from ceasefire.data import cited_rows, source_label
+from ceasefire.data.citing import citation_maker
 
 
 def link(url: str, text: str) -> str:
@@ -43,10 +44,17 @@ def sources_html(ids, sources: pd.DataFrame) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
+def _inline(row) -> str:
+    label = html.escape(source_label(row, full=True))
+    return f"{link(row['url'], label) if row['url'] else label} ({html.escape(row['kind'])})"
+
+
 def sources_inline(ids, sources: pd.DataFrame) -> str:
     """Short HTML citation for ';'-joined or listed ids: 'Reuters, 17 Sep 2016 (wire); ...', each linked."""
-    parts = []
-    for row in cited_rows(ids, sources):
-        label = html.escape(source_label(row, full=True))
-        parts.append(f"{link(row['url'], label) if row['url'] else label} ({html.escape(row['kind'])})")
-    return "; ".join(parts)
+    return "; ".join(_inline(row) for row in cited_rows(ids, sources))
+
+
+def inline_citer(sources: pd.DataFrame):
+    """sources_inline for many cells against the same sources (a table's source column): citer(ids) -> HTML."""
+    cite = citation_maker(sources, _inline)
+    return lambda ids: "; ".join(cite(ids))

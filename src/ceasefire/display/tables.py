@@ -17,7 +17,7 @@ import numbers
 import pandas as pd
 
 from ceasefire.data import short_date
-from ceasefire.display.citations import sources_inline
+from ceasefire.display.citations import inline_citer
 
 ALIGN = "text-align:left"
 CELL_STYLE = f"{ALIGN}; vertical-align:top"
@@ -76,9 +76,9 @@ def frame_table(frame: pd.DataFrame, sources: pd.DataFrame | None = None, source
     if keys:
         frame = frame.reset_index()
     cited = frame.columns.get_loc(source_column) if sources is not None and source_column in frame.columns else None
+    cite = inline_citer(sources) if cited is not None else None
     rows = []
     for row in frame.itertuples(index=False):
-        texts = [sources_inline(value, sources) if n == cited else html.escape(cell_text(value))
-                 for n, value in enumerate(row)]
+        texts = [cite(value) if n == cited else html.escape(cell_text(value)) for n, value in enumerate(row)]
         rows.append(cells(texts, row_headers=keys))
     return table(frame.columns, rows)
