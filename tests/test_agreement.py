@@ -231,13 +231,16 @@ def test_a_slip_needs_a_known_verdict(data_copy):
         data.load_table("slips", data_copy)
 
 
-def test_a_band_is_what_add_vrect_draws():
-    """phase_figure writes its shaded bands out instead of calling fig.add_vrect (which validates the whole
-    figure again); they must stay what add_vrect gives."""
+def test_a_band_and_its_label_are_what_add_vrect_draws():
+    """phase_figure writes its shaded bands out (display.timeline.band, band_label) instead of calling
+    fig.add_vrect (which validates the whole figure again); they must stay what add_vrect gives."""
     import plotly.graph_objects as go
 
+    from ceasefire.display import timeline as figures
+
     start, end = data.key_date("sep-army-calm")
-    fig = go.Figure().add_vrect(x0=agreement._x(start), x1=agreement._x(end), fillcolor="#123456", opacity=0.2,
-                                line_width=0)
-    assert go.layout.Shape(agreement._band(start, end, "#123456", 0.2)).to_plotly_json() == \
-        fig.layout.shapes[0].to_plotly_json()
+    fig = go.Figure().add_vrect(x0=figures.moment(start), x1=figures.moment(end), fillcolor="#123456", opacity=0.2,
+                                line_width=0, annotation_text="a label", annotation_position="top left")
+    ours = go.Figure(layout=dict(shapes=[figures.band(start, end, "#123456", 0.2)],
+                                 annotations=[figures.band_label(start, "a label")]))
+    assert ours.layout.to_plotly_json() == fig.layout.to_plotly_json()

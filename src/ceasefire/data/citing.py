@@ -51,41 +51,29 @@ def source_label(row, full: bool = False) -> str:
 
 def cited_rows(ids, sources: pd.DataFrame) -> list:
     """The sources.csv rows (as dicts with their source_id) for ';'-joined or listed ids, in that order."""
-    return _cited(ids, sources.set_index("source_id"))
-
-
-def _cited(ids, table: pd.DataFrame) -> list:
-    """cited_rows on sources already indexed by source_id."""
-    wanted = _known(ids, table.index)
-    return [{**table.loc[sid].to_dict(), "source_id": sid} for sid in wanted]
-
-
-def _known(ids, known) -> list:
-    """The ids of a ';'-joined cell or a list, each checked to be among `known` source ids."""
-    wanted = split(ids) if isinstance(ids, str) else list(ids)
-    missing = [s for s in wanted if s not in known]
-    if missing:
-        names = ", ".join(repr(s) for s in missing)
-        raise UnknownSourceError(f"Unknown source id{'s' if len(missing) > 1 else ''}: {names} "
-                                 f"{'are' if len(missing) > 1 else 'is'} not in sources.csv.")
-    return wanted
+    return citation_maker(sources, dict)(ids)
 
 
 def source_labels(ids, sources: pd.DataFrame) -> list:
     """The short labels (see source_label) of ';'-joined or listed source ids, in their order."""
-    return [source_label(row) for row in cited_rows(ids, sources)]
+    return source_labeller(sources)(ids)
 
 
 def citation_maker(sources: pd.DataFrame, make):
     """For many cells citing the same sources: a function ids -> [make(row) for each cited row], in order,
-    unknown ids refused as cited_rows refuses them. The sources' rows are read once and each source's
-    citation made once (a row looked up in pandas costs ~0.2 ms; a table or an explorer's list of events
-    cites dozens)."""
+    where a row is a dict of one sources.csv line; ids not in sources.csv are refused, all named at once.
+    The rows are read once and each source's citation made once (a row looked up in pandas costs ~0.2 ms;
+    a table or an explorer's list of events cites dozens)."""
     rows = {row["source_id"]: row for row in sources.to_dict("records")}
     made = {}
 
     def cite(ids) -> list:
-        wanted = _known(ids, rows)
+        wanted = split(ids) if isinstance(ids, str) else list(ids)
+        missing = [s for s in wanted if s not in rows]
+        if missing:
+            names = ", ".join(repr(s) for s in missing)
+            raise UnknownSourceError(f"Unknown source id{'s' if len(missing) > 1 else ''}: {names} "
+                                     f"{'are' if len(missing) > 1 else 'is'} not in sources.csv.")
         for sid in wanted:
             if sid not in made:
                 made[sid] = make(rows[sid])

@@ -51,7 +51,7 @@ def _inline(row) -> str:
 
 def sources_inline(ids, sources: pd.DataFrame) -> str:
     """Short HTML citation for ';'-joined or listed ids: 'Reuters, 17 Sep 2016 (wire); ...', each linked."""
-    return "; ".join(_inline(row) for row in cited_rows(ids, sources))
+    return inline_citer(sources)(ids)
 
 
 def inline_citer(sources: pd.DataFrame):

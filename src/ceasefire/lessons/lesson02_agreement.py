@@ -207,16 +207,6 @@ def _moment(ts) -> str:
     return short_date(ts) + ("" if (ts.hour, ts.minute) == (0, 0) else f" {ts:%H:%M}")
 
 
-def _x(ts) -> str:
-    return f"{ts:%Y-%m-%d %H:%M}"
-
-
-def _band(start, end, colour: str, opacity: float) -> dict:
-    """A shaded band over the plot's whole height from `start` to `end`, as fig.add_vrect draws it."""
-    return dict(type="rect", xref="x", yref="y domain", x0=_x(start), x1=_x(end), y0=0, y1=1,
-                fillcolor=colour, opacity=opacity, line=dict(width=0))
-
-
 def phase_figure(timeline: pd.DataFrame, phase: str = "the whole story", window=None) -> go.Figure:
     """The timeline's events of one phase (`window`: its (start, end), if already looked up)."""
     # Built in one go.Figure call (not add_vrect, add_annotation, update_layout): each of those validates
@@ -226,10 +216,9 @@ def phase_figure(timeline: pd.DataFrame, phase: str = "the whole story", window=
     calm, talks = data.key_date(SEVEN_DAYS), data.key_date(GENEVA)
     fig = go.Figure(figures.timeline_traces(rows), layout=dict(
         title=phase_title(phase, len(rows), window), height=340, showlegend=False,
-        shapes=[_band(*calm, PALETTE[2], 0.15), _band(*talks, "#555555", 0.25)],
-        annotations=[dict(x=_x(calm[0]), y=1, xref="x", yref="y domain", text="army's seven days", showarrow=False,
-                          xanchor="left", yanchor="top"),
-                     dict(x=_x(talks[0]), y=1.0, yref="paper", text="Geneva, 9 Sep", showarrow=False,
+        shapes=[figures.band(*calm, PALETTE[2], 0.15), figures.band(*talks, "#555555", 0.25)],
+        annotations=[figures.band_label(calm[0], "army's seven days"),
+                     dict(x=figures.moment(talks[0]), y=1.0, yref="paper", text="Geneva, 9 Sep", showarrow=False,
                           xanchor="right", yanchor="bottom", font=dict(size=11, color="#555555"))],
         xaxis=dict(title="date", type="date",
                    range=[f"{start.normalize() - pd.Timedelta(days=1):%Y-%m-%d}",

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from ceasefire import data
 from ceasefire.display import PALETTE, describe
+from ceasefire.display.timeline import band, band_label
 from ceasefire.data.citing import parse_day
 from ceasefire.errors import CourseError
 from ceasefire.lessons.lesson03_rates import minutes_per_death
@@ -86,17 +87,10 @@ def _overlapping(periods, low, high) -> list:
 
 
 def shading(periods) -> tuple:
-    """(shapes, annotations) for a figure's layout: each period a band over the plot's height on its time
-    axis, its label at the band's top left. What fig.add_vrect(..., annotation_position="top left") draws
-    (tests/test_casualties.py holds them to it), written out so that a figure is made in one go.Figure
-    call: add_vrect, add_annotation and update_layout each validate the whole figure again (~5 ms each)."""
-    shapes, labels = [], []
-    for start, end, label, colour, _ in periods:
-        x0, x1 = start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M")
-        shapes.append(dict(type="rect", xref="x", yref="y domain", x0=x0, x1=x1, y0=0, y1=1, fillcolor=colour,
-                           opacity=0.22, line=dict(width=0), layer="below"))
-        labels.append(dict(x=x0, xref="x", y=1, yref="y domain", xanchor="left", yanchor="top", text=label,
-                           showarrow=False, font=dict(size=11), bgcolor="rgba(255,255,255,0.8)"))
+    """(shapes, annotations) for a figure's layout: each period a band over the plot's height, its label at
+    the band's top left, as fig.add_vrect(..., annotation_position="top left") draws them."""
+    shapes = [band(p.start, p.end, p.colour, 0.22, layer="below") for p in periods]
+    labels = [band_label(p.start, p.label, font=dict(size=11), bgcolor="rgba(255,255,255,0.8)") for p in periods]
     return shapes, labels
 
 
