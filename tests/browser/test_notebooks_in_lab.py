@@ -92,6 +92,7 @@ _AUDIT = """async ([include, tags]) => {
                                     elementRef: true});
   const nodes = v => v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 300),
                                         in_figure: !!(n.element && n.element.closest('.js-plotly-plot')),
+                                        detached: !!(n.element && !n.element.isConnected),
                                         summary: (n.failureSummary || '').slice(0, 400),
                                         related: [...n.any, ...n.all, ...n.none].flatMap(c => c.relatedNodes || [])
                                                  .map(r => r.target.join(' ')).slice(0, 3)}));
@@ -100,11 +101,20 @@ _AUDIT = """async ([include, tags]) => {
           passes: r.passes.map(v => v.id), empty: false}; }"""
 
 
-def audit(page, axe_script: Path, include=COURSE_CONTENT) -> dict:
+def audit(page, axe_script: Path, include=COURSE_CONTENT, attempts: int = 3) -> dict:
+    """axe's findings on the page. A finding whose element had left the page by the time axe reported it
+    belongs to a figure that redrew during the audit (plotly redraws its axes when the window is resized
+    for the audit); where it sat cannot be told, so the audit is run again once the page is still, up to
+    `attempts` times. Findings on elements still in the page always count."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # evaluated through the driver, not as a <script>: the instructor pages' CSP forbids inline scripts
         page.evaluate(axe_script.read_text(encoding="utf-8") + "\n;0")
-    return page.evaluate(_AUDIT, [list(include), WCAG_21_AA])
+    for _ in range(attempts):
+        result = page.evaluate(_AUDIT, [list(include), WCAG_21_AA])
+        if not any(n["detached"] for v in result["violations"] + result["incomplete"] for n in v["nodes"]):
+            break
+        page.wait_for_timeout(500)
+    return result
 
 
 # axe checks colour contrast only on text it finds on screen, and it treats JupyterLab's <body> (height 0,
