@@ -115,6 +115,12 @@ def test_one_labeller_and_one_citer_serve_every_cell_in_its_own_order():
     assert len({sid for cell in cells for sid in data.split(cell)}) < sum(len(data.split(c)) for c in cells)
     assert [labels(cell) for cell in cells] == [[data.source_label(r) for r in _each_source(c)] for c in cells]
     assert [cite(cell) for cell in cells] == ["; ".join(_inline(r) for r in _each_source(c)) for c in cells]
+    # the rows behind them are sources.csv's own, value for value (undated rows included)
+    undated = SOURCES.copy()
+    undated.loc[3, "date"] = pd.NaT
+    for table in (SOURCES, undated):
+        assert data.cited_rows(list(table["source_id"]), table) == table.to_dict("records")
+    assert pd.isna(data.cited_rows([undated.loc[3, "source_id"]], undated)[0]["date"])
     for made in (labels, cite):
         with pytest.raises(ValueError, match="'nowhere' is not in sources.csv"):
             made("reuters-2016-09-17;nowhere")

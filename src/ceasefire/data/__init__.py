@@ -70,7 +70,9 @@ def key_dates(folder=None): return load_table("key_dates", folder)
 
 def key_date(key_id: str, folder=None) -> tuple:
     """(start, end) of one key date of key_dates.csv as Timestamps: key_date("sep-army-calm")."""
-    table = key_dates(folder).set_index("key_id")
-    if key_id not in table.index:
-        raise CourseError(f"There is no key date {key_id!r} in key_dates.csv. Known: {', '.join(table.index)}.")
-    return table.loc[key_id, "start"], table.loc[key_id, "end"]
+    table = key_dates(folder)
+    keys = table["key_id"].tolist()     # a list, not set_index: explorers ask for key dates on every build
+    if key_id not in keys:
+        raise CourseError(f"There is no key date {key_id!r} in key_dates.csv. Known: {', '.join(keys)}.")
+    row = keys.index(key_id)
+    return table["start"].iloc[row], table["end"].iloc[row]

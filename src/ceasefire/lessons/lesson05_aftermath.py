@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from ceasefire import data
 from ceasefire.colours import text_colour
-from ceasefire.display.citations import sources_inline
+from ceasefire.display.citations import inline_citer
 from ceasefire.display import PALETTE, describe, wrap
 from ceasefire.display.controls import Button, ChoiceError, Slider
 from ceasefire.display.explorer import FigureExplorer, described, html_panel
@@ -209,6 +209,7 @@ def day_panel_html(day, deaths_daily: pd.DataFrame, timeline: pd.DataFrame, sour
              f"<p><b>The record, UCDP:</b> {deaths} deaths in events dated to this day, {civilians} of them "
              f"civilians (source: <code>{UCDP}</code>; events dated to the exact day only).</p>"]
     todays = events_on(timeline, day)
+    citer = inline_citer(sources)         # one citer for the day's events and its note
     if todays.empty:
         parts.append("<p>No event of the course timeline falls on this day.</p>")
     else:
@@ -217,13 +218,13 @@ def day_panel_html(day, deaths_daily: pd.DataFrame, timeline: pd.DataFrame, sour
             approx = " <i>(date approximate)</i>" if r.date_precision == "approx" else ""
             cite = f" [{r.paragraph}]" if r.paragraph else ""
             items.append(f'<li><b style="color:{text_colour(CATEGORY_COLOURS[r.category])}">{r.category}</b>{approx}: '
-                         f"{html.escape(r.event)}{cite}<br><small>Sources: {sources_inline(r.source, sources)}"
+                         f"{html.escape(r.event)}{cite}<br><small>Sources: {citer(r.source)}"
                          f"</small></li>")
         parts.append("<ul>" + "".join(items) + "</ul>")
     notes = day_notes()
     if key in notes:
         text, ids = notes[key]
-        parts.append(f"<p><b>Note.</b> {html.escape(text)}<br><small>Sources: {sources_inline(ids, sources)}"
+        parts.append(f"<p><b>Note.</b> {html.escape(text)}<br><small>Sources: {citer(ids)}"
                      "</small></p>")
     return "".join(parts)
 
