@@ -126,6 +126,14 @@ def test_one_labeller_and_one_citer_serve_every_cell_in_its_own_order():
             made("reuters-2016-09-17;nowhere")
 
 
+def test_a_sources_column_reads_as_joined_labels_cell_by_cell():
+    cells = ["reuters-2016-09-17", "article;usatoday-2016-05-22", "usatoday-2016-05-22;article"]
+    assert data.joined_labels(cells, SOURCES) == ["; ".join(data.source_labels(c, SOURCES)) for c in cells]
+    assert data.joined_labels(cells, SOURCES)[1] == "the column itself; " + data.source_labels("usatoday-2016-05-22", SOURCES)[0]
+    with pytest.raises(CourseError, match="'nowhere' is not in sources.csv"):
+        data.joined_labels(["article", "nowhere"], SOURCES)
+
+
 def test_sources_html_and_inline_link_and_reject_unknown_ids():
     from ceasefire.display.citations import sources_html, sources_inline   # HTML lives in the display layer
 

@@ -17,8 +17,8 @@ This layer renders no HTML and draws nothing: that is ceasefire.display.
 from pathlib import Path
 
 from ceasefire.data import sourcing
-from ceasefire.data.citing import (UnknownSourceError, cited_rows, short_date, source_label, source_labeller,
-                                   source_labels, sources_for)
+from ceasefire.data.citing import (UnknownSourceError, cited_rows, joined_labels, short_date, source_label,
+                                   source_labeller, source_labels, sources_for)
 from ceasefire.data.outline import OUTLINE_FILE, load_outline
 from ceasefire.data.schema import (ACTOR_KINDS, AGREEMENTS, ASSAD_STANCES, DATE_PRECISIONS, ENFORCEMENT,
                                    EVENT_CATEGORIES, ID_PATTERN, OVERLAPS, PARAGRAPH_IDS, POSITION_SIDES,
@@ -34,7 +34,7 @@ __all__ = [
     "SOURCE_KINDS", "STATEMENT_KINDS", "STATEMENTS", "TABLES", "TIMELINE_SPAN", "TOPICS", "Column", "Table",
     "PARSERS", "check_tables", "label", "load_table", "parse_cell", "read_rows", "split", "check_all",
     "OUTLINE_FILE", "load_outline", "UnknownSourceError", "cited_rows", "short_date", "source_label",
-    "source_labeller", "source_labels", "sources_for", "CourseError", "DataError", "course_root",
+    "joined_labels", "source_labeller", "source_labels", "sources_for", "CourseError", "DataError", "course_root",
     "default_data_dir", "sourcing",
     "article_map", "sources", "slips", "actors", "places", "timeline", "terms", "interests", "deaths_monthly",
     "deaths_daily", "key_dates", "key_date",

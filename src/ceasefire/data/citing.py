@@ -89,6 +89,12 @@ def source_labeller(sources: pd.DataFrame):
     return citation_maker(sources, source_label)
 
 
+def joined_labels(cells, sources: pd.DataFrame) -> list:
+    """A table's sources column as readable text: each cell's labels joined by '; ', one labeller for all."""
+    label = source_labeller(sources)
+    return ["; ".join(label(cell)) for cell in cells]
+
+
 def sources_for(frame: pd.DataFrame, row_index, folder=None) -> pd.DataFrame:
     """The sources.csv rows behind one row of any table (by its index label)."""
     sources = load_table("sources", folder)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ceasefire import data
-from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, SLIP_VERDICTS, STATEMENT_KINDS, TOPICS, source_labels
+from ceasefire.data import PARAGRAPH_IDS, SLIP_KINDS, SLIP_VERDICTS, STATEMENT_KINDS, TOPICS, joined_labels
 from ceasefire.display import NEUTRAL, PALETTE, describe, tables, wrap
 from ceasefire.display.citations import sources_html
 from ceasefire.display.controls import ALL, Dropdown, check_choice
@@ -197,7 +197,7 @@ def slips_table(slips: pd.DataFrame = None, sources: pd.DataFrame = None) -> pd.
         "kind": table["kind"], "slip": table["slip_id"], "paragraph": table["paragraph"],
         "verdict": table["verdict"],
         "the column says": table["article_says"], "the record says": table["record_says"],
-        "sources": ["; ".join(source_labels(cell, sources)) for cell in table["source"]],
+        "sources": joined_labels(table["source"], sources),
     }).reset_index(drop=True)
 
 

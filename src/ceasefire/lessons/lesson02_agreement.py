@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from ceasefire import data
 from ceasefire.display import timeline as figures
-from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES, short_date, source_labeller, source_labels
+from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES, joined_labels, short_date, source_labeller
 from ceasefire.display import NEUTRAL, PALETTE, describe
 from ceasefire.display.controls import Dropdown, check_choice
 from ceasefire.display.explorer import FigureExplorer, described, html_panel
@@ -66,7 +66,7 @@ def terms_table(terms: pd.DataFrame = None, actors: pd.DataFrame = None, sources
         "commitment": rows["commitment"], "verification": rows["verification"],
         "enforcement": rows["enforcement"],
         "column": [f"[{p}]" if p else "not mentioned" for p in rows["paragraph"]],
-        "sources": ["; ".join(source_labels(cell, sources)) for cell in rows["source"]],
+        "sources": joined_labels(rows["source"], sources),
     })
 
 
@@ -138,7 +138,7 @@ def cooperation_ladder(ladder: pd.DataFrame = None, sources: pd.DataFrame = None
     return pd.DataFrame({
         "step": ladder["step"], "what is shared": ladder["shared"], "status in Sep 2016": ladder["status"],
         "column": [f"[{p}]" for p in ladder["paragraph"]],
-        "sources": ["; ".join(source_labels(cell, sources)) for cell in ladder["source"]],
+        "sources": joined_labels(ladder["source"], sources),
     }).reset_index(drop=True)
 
 
@@ -154,7 +154,7 @@ def statements_table(statements: pd.DataFrame = None, sources: pd.DataFrame = No
         "date": [short_date(d) for d in rows["date"]],
         "voice": ["the text" if v == "text" else "position" for v in rows["voice"]],
         "who": rows["who"], "said (our paraphrase)": rows["said"],
-        "sources": ["; ".join(source_labels(cell, sources)) for cell in rows["source"]],
+        "sources": joined_labels(rows["source"], sources),
     }).reset_index(drop=True)
 
 
@@ -285,5 +285,5 @@ def place_stops(stops: pd.DataFrame = None, sources: pd.DataFrame = None) -> lis
     place_id, note), each note our words followed by its sources."""
     stops = data.load_table("place_stops") if stops is None else stops
     sources = data.sources() if sources is None else sources
-    return [(r.stop_id, r.label, r.place, f"{r.note} (Sources: {'; '.join(source_labels(r.source, sources))}.)")
-            for r in stops.itertuples()]
+    labels = joined_labels(stops["source"], sources)
+    return [(r.stop_id, r.label, r.place, f"{r.note} (Sources: {cited}.)") for r, cited in zip(stops.itertuples(), labels)]
