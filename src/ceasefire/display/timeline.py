@@ -21,6 +21,11 @@ def moment(ts) -> str:
     return f"{ts:%Y-%m-%d %H:%M}"
 
 
+def whole_days(first, last) -> list:
+    """An axis range from day `first` to day `last` with half a day either side, so that their bars show whole."""
+    return [moment(first - pd.Timedelta(hours=12)), moment(last + pd.Timedelta(hours=12))]
+
+
 def band(start, end, colour: str, opacity: float, **style) -> dict:
     """A shaded band over the plot's whole height from `start` to `end` (a shape; `style`: e.g. layer)."""
     return dict(type="rect", xref="x", yref="y domain", x0=moment(start), x1=moment(end), y0=0, y1=1,

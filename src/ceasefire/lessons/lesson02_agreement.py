@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from ceasefire import data
 from ceasefire.display import timeline as figures
-from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES, joined_labels, short_date, source_labeller
+from ceasefire.data import AGREEMENTS, ENFORCEMENT, EVENT_CATEGORIES, joined_labels, short_date
 from ceasefire.display import NEUTRAL, PALETTE, describe
 from ceasefire.display.controls import Dropdown, check_choice
 from ceasefire.display.explorer import FigureExplorer, described, html_panel
@@ -238,13 +238,12 @@ def events_html(rows: pd.DataFrame, sources: pd.DataFrame, actors: pd.DataFrame 
     if rows.empty:
         return "<p><i>No events in this window.</i></p>"
     names = short_names(data.actors() if actors is None else actors)
-    labels = source_labeller(sources)
     items = []
-    for r in rows.itertuples():
+    for r, cited in zip(rows.itertuples(), joined_labels(rows["source"], sources)):
         cite = f" [{r.paragraph}]" if r.paragraph else ""
         who = html.escape(statement_words(r.statement, r.speaker, names))
         items.append(f"<li><b>{short_date(r.date)}</b> ({r.category}; {who}){cite}: {html.escape(r.event)} "
-                     f"<small>Sources: {html.escape('; '.join(labels(r.source)))}</small></li>")
+                     f"<small>Sources: {html.escape(cited)}</small></li>")
     return f"<ul>{''.join(items)}</ul>"
 
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ceasefire import data
 from ceasefire.display import PALETTE, describe
-from ceasefire.display.timeline import band, band_label
+from ceasefire.display.timeline import band, band_label, whole_days
 from ceasefire.data.citing import parse_day
 from ceasefire.errors import CourseError
 from ceasefire.lessons.lesson03_rates import minutes_per_death
@@ -180,8 +180,7 @@ def daily_deaths_figure(daily: pd.DataFrame, first: str = "2016-02-01", last: st
                    line=dict(color=PALETTE[3], width=2), hovertemplate="%{x|%d %b %Y}: %{y:.0f} a day<extra></extra>"),
     ], layout=dict(title=f"Deaths per day, {low:%d %b} to {high:%d %b %Y} (UCDP, exact-date events)", height=420,
                    shapes=shapes, annotations=labels + _window_labels(deaths, windows),
-                   xaxis=dict(title="", type="date", range=[f"{low - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}",
-                                                            f"{high + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}"]),
+                   xaxis=dict(title="", type="date", range=whole_days(low, high)),
                    yaxis=dict(title="deaths (events dated to the day)", rangemode="tozero", automargin=True),
                    legend=dict(orientation="h", y=-0.12), margin=dict(b=80), bargap=0))
     labelled = ("; ".join(f"{r['days']}, {r['deaths']} deaths" for r in windows) if windows

@@ -24,9 +24,8 @@ from ceasefire.display.citations import inline_citer
 from ceasefire.display import PALETTE, describe, wrap
 from ceasefire.display.controls import Button, ChoiceError, Slider
 from ceasefire.display.explorer import FigureExplorer, described, html_panel
-from ceasefire.display.timeline import filter_timeline
+from ceasefire.display.timeline import CATEGORY_COLOURS, filter_timeline, moment, whole_days
 from ceasefire.errors import CourseError
-from ceasefire.display.timeline import CATEGORY_COLOURS
 from ceasefire.lessons.lesson05_periods import (WINDOW, calm, daily_deaths, day_label, start_day,
                                                 window_days)
 from ceasefire.lessons.lesson05_periods import parse_day as _day
@@ -114,13 +113,13 @@ def day_description(day, deaths: pd.DataFrame, timeline: pd.DataFrame, window=WI
 
 
 def _shapes(day, calm_span=None):
-    day = _day(day)
+    """The calm's band and the chosen day's, over both panels (yref paper, not the shared band's y domain)."""
+    day_start, day_end = whole_days(_day(day), _day(day))
     calm_start, calm_end = calm_span or calm()
     return [
-        dict(type="rect", xref="x", yref="paper", x0=f"{calm_start:%Y-%m-%d %H:%M}", x1=f"{calm_end:%Y-%m-%d %H:%M}", y0=0, y1=1, layer="below",
+        dict(type="rect", xref="x", yref="paper", x0=moment(calm_start), x1=moment(calm_end), y0=0, y1=1, layer="below",
              fillcolor="#e6e6e6", opacity=0.6, line=dict(width=0)),
-        dict(type="rect", xref="x", yref="paper", x0=f"{day - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}",
-             x1=f"{day + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}", y0=0, y1=1, layer="below",
+        dict(type="rect", xref="x", yref="paper", x0=day_start, x1=day_end, y0=0, y1=1, layer="below",
              fillcolor=SELECTED_COLOUR, opacity=0.18, line=dict(width=0)),
     ]
 
@@ -188,10 +187,10 @@ def aftermath_figure(deaths_daily: pd.DataFrame, timeline: pd.DataFrame, day=Non
             marker=dict(size=sizes, color=CATEGORY_COLOURS[category], line=dict(width=1, color="white")),
             hovertemplate="%{x|%d %b %Y}<br>%{customdata}<extra></extra>", xaxis="x2", yaxis="y2"))
     first, last = _day(window[0]), _day(window[1])
-    span = [f"{first - pd.Timedelta(hours=12):%Y-%m-%d %H:%M}", f"{last + pd.Timedelta(hours=12):%Y-%m-%d %H:%M}"]
+    span = whole_days(first, last)
     fig = go.Figure(data=traces, layout=dict(
         title=day_title(day, deaths, timeline), height=520, showlegend=False, shapes=_shapes(day, calm_span),
-        annotations=[dict(x=f"{calm_span[0]:%Y-%m-%d %H:%M}", y=1.0, xref="x", yref="paper", xanchor="left", yanchor="bottom",
+        annotations=[dict(x=moment(calm_span[0]), y=1.0, xref="x", yref="paper", xanchor="left", yanchor="bottom",
                           text="army's 7 days of calm", showarrow=False, font=dict(size=11, color="#555555"))],
         margin=dict(l=110, r=20, t=70, b=50), **panel_axes(span)))
     return describe(fig, day_description(day, deaths, timeline, window, rows, calm_span))
