@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from ceasefire.manifest import load_course
-from ceasefire.instructor.notebooks import cell_seconds, course_notebooks, execute
+from ceasefire.instructor.notebooks import KERNEL_ARGUMENTS, cell_seconds, course_notebooks, execute
 
 SECTIONS = ("cells", "nbval", "notebooks", "checks", "widgets", "grading")
 
@@ -148,7 +148,7 @@ def widget_latency():
         cells.append(nbformat.v4.new_code_cell(
             "_bench_widgets = [" + ", ".join(f"({n!r}, {n})" for n in names) + "]\n" + MEASURE))
         run = nbformat.v4.new_notebook(cells=cells)
-        NotebookClient(run, timeout=120, kernel_name="python3",
+        NotebookClient(run, timeout=120, kernel_name="python3", extra_arguments=KERNEL_ARGUMENTS,
                        resources={"metadata": {"path": str(Path(lesson.notebook).parent)}}).execute()
         output = "".join(o.get("text", "") for o in run.cells[-1].outputs if o.get("name") == "stdout")
         for _, widget, control, median, worst in json.loads(output):

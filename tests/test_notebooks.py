@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from ceasefire.instructor.notebooks import course_notebooks, strip
+from ceasefire.instructor.notebooks import cell_seconds, course_notebooks, strip
 from conftest import ROOT
 
 NOTEBOOKS = course_notebooks(ROOT)
@@ -97,3 +97,19 @@ def test_strict_nbval_fails_when_a_stored_output_changes(tmp_path):
         assert "mismatch 'application/vnd.plotly.v1+json'" in run.stdout
     finally:
         shutil.rmtree(folder)
+
+
+@pytest.mark.slow
+def test_the_bench_times_each_cell_in_a_quiet_fresh_kernel(tmp_path, capfd):
+    """cell_seconds (the bench's per-lesson figures) names the slowest cell after the first by its index in
+    the notebook, Markdown counted, and the kernel's start-up warnings stay out of the bench's table."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell("import time"),
+                nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("A pause:"),
+                nbformat.v4.new_code_cell("time.sleep(0.3)"), nbformat.v4.new_code_cell("y = 2")]
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(nb, path)
+    first, index, slowest = cell_seconds(path)
+    assert index == 4 and 0.3 <= slowest < first + 5, (first, index, slowest)
+    err = capfd.readouterr().err
+    assert "without encryption" not in err and "WARNING" not in err, err[-2000:]

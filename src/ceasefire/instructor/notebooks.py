@@ -19,6 +19,9 @@ from ceasefire.checking.progress import PROGRESS_ENV
 
 KERNEL = "python3"
 CELL_TIMEOUT = 120
+# ipykernel 7 warns on every start that its loopback TCP is unencrypted: in a benchmark's table that is
+# a screenful of noise per lesson. Errors still reach the terminal.
+KERNEL_ARGUMENTS = ["--log-level=ERROR"]
 
 # nbclient 0.11 can stall until the timeout on cells that display an Output widget (interact): its
 # emulated Output widget sends a comm message on the shell socket while the client is awaiting a
@@ -50,7 +53,7 @@ def execute(path: Path, timings: list | None = None):
     Given a list as `timings`, append (cell index, seconds) for each code cell: from sending the cell to
     the kernel until its reply and outputs are in, in this fresh kernel (kernel start-up not included)."""
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL,
+    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL, extra_arguments=KERNEL_ARGUMENTS,
                                      resources={"metadata": {"path": str(Path(path).parent)}})
     if timings is not None:
         started = {}
