@@ -11,10 +11,17 @@
 3. Widget callback latency in a real kernel: for every widget a lesson shows, the first control found in
    it is moved through its values; milliseconds from setting the value to the callback having updated
    the figure (observe callbacks run synchronously; comm messages are sent as in JupyterLab).
+5. Only when asked (`--only suite`, about four minutes): the README's test command, whole, once. Its wall
+   time (target 150 s), the CPU seconds its processes used, and, on Linux, how busy the machine's cores
+   were meanwhile. The CPU seconds divided by the cores is the shortest wall time that much work allows.
 """
 
 import argparse
+import importlib.util
+import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,7 +29,9 @@ from pathlib import Path
 from ceasefire.manifest import load_course
 from ceasefire.instructor.notebooks import KERNEL_ARGUMENTS, cell_seconds, course_notebooks, execute
 
-SECTIONS = ("cells", "nbval", "notebooks", "checks", "widgets", "grading")
+SECTIONS = ("cells", "nbval", "notebooks", "checks", "widgets", "grading", "suite")
+DEFAULT_SECTIONS = SECTIONS[:-1]     # the whole suite takes minutes: only when asked for
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def time_cells(repeat: int):
@@ -41,7 +50,6 @@ def time_cells(repeat: int):
 
 def time_nbval(repeat: int):
     """Wall seconds of strict nbval over every notebook with two workers, as `python run.py test` runs it."""
-    import subprocess
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -181,6 +189,42 @@ def grading_throughput(students: int = 8):
     return students, out
 
 
+def machine_cpu_ticks():
+    """(busy, all) clock ticks of every core since boot, from /proc/stat; None where there is none."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(field) for field in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4]          # idle and waiting for input/output
+    return sum(ticks) - idle, sum(ticks)
+
+
+def time_suite():
+    """Run the README's test command (run.py's own) once: wall seconds, CPU seconds of its processes,
+    and the machine's busy core-seconds and busy share over the run (None off Linux), and its summary."""
+    spec = importlib.util.spec_from_file_location("launcher", ROOT / "run.py")
+    launcher = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launcher)
+    command = launcher.test_command(sys.executable)
+    before_children, before_machine = resource.getrusage(resource.RUSAGE_CHILDREN), machine_cpu_ticks()
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after_children, after_machine = resource.getrusage(resource.RUSAGE_CHILDREN), machine_cpu_ticks()
+    if result.returncode != 0:
+        print(result.stdout[-3000:])
+        raise SystemExit("the test suite failed; its time is not a valid figure")
+    used = sum(getattr(after_children, f) - getattr(before_children, f) for f in ("ru_utime", "ru_stime"))
+    machine = None
+    if before_machine and after_machine:
+        busy, every = (after - prior for after, prior in zip(after_machine, before_machine))
+        hertz = os.sysconf("SC_CLK_TCK")
+        machine = (busy / hertz, busy / every if every else 0.0)
+    summary = result.stdout.strip().splitlines()[-1].strip("= ") if result.stdout.strip() else ""
+    return wall, used, machine, summary
+
+
 def machine_speed(rounds: int = 5) -> float:
     """Milliseconds a fixed pure-Python workload takes here now (median of `rounds`). A shared or throttled
     machine can run the same code 30 % slower from one hour to the next: compare figures only between
@@ -198,8 +242,8 @@ def machine_speed(rounds: int = 5) -> float:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs per notebook (default 3)")
-    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS, metavar="SECTION",
-                        help="run only these sections: " + ", ".join(SECTIONS))
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=DEFAULT_SECTIONS, metavar="SECTION",
+                        help="run only these sections: " + ", ".join(SECTIONS) + " (all but suite by default)")
     args = parser.parse_args(argv)
     print(f"Machine speed now, a rough gauge: {machine_speed():.0f} ms for a fixed Python workload (lower is "
           "faster; compare figures between runs only where this is about the same)")
@@ -244,6 +288,15 @@ def main(argv=None):
             print(f"Grading {students} submissions of lesson 03 with --jobs {jobs}: {seconds:.1f} s "
                   f"({seconds / students:.2f} s per submission)")
         print(__import__("grading").report())   # bench/grading.py: grade --jobs 2 vs serial nbconvert, as a ratio
+    if "suite" in args.only:
+        wall, used, machine, summary = time_suite()
+        cores = os.cpu_count() or 1
+        print(f"The whole test suite, the README's command (target <= 150 s): {wall:.1f} s wall ({summary})")
+        print(f"  CPU its processes used: {used:.0f} s, at least {used / cores:.0f} s of wall time on {cores} cores")
+        if machine:
+            busy, share = machine
+            print(f"  the machine meanwhile: {busy:.0f} core-seconds busy ({share:.0%} of its {cores} cores), at "
+                  f"least {busy / cores:.0f} s of wall time; includes the file system's work and anything else running")
     return 0
 
 
