@@ -289,6 +289,7 @@ def main(argv=None):
                   f"({seconds / students:.2f} s per submission)")
         print(__import__("grading").report())   # bench/grading.py: grade --jobs 2 vs serial nbconvert, as a ratio
     if "suite" in args.only:
+        print("Running the whole test suite once (minutes; its output is kept until it ends)...", flush=True)
         wall, used, machine, summary = time_suite()
         cores = os.cpu_count() or 1
         print(f"The whole test suite, the README's command (target <= 150 s): {wall:.1f} s wall ({summary})")
